@@ -1,0 +1,4 @@
+package io.hdkd.api;
+
+/** Creates a backbone; registered with {@link Components}. */
+public interface BackboneFactory extends ComponentFactory<Backbone> {}

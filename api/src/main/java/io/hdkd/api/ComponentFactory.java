@@ -1,0 +1,31 @@
+package io.hdkd.api;
+
+import java.util.List;
+
+/**
+ * Creates one kind of component from its validated options.
+ *
+ * <p>Factories are stateless and registered once per plugin; {@link #create} is called for every model built.
+ *
+ * @param <T> the component type
+ */
+public interface ComponentFactory<T> {
+
+    /** The name a configuration's {@code type} key selects this factory by, e.g. {@code resnet50}. */
+    String name();
+
+    /** One sentence for {@code hdkd plugins --describe}. */
+    String description();
+
+    /** Every option this component reads; undeclared keys under its slot are configuration errors. */
+    List<OptionSpec> options();
+
+    /**
+     * Builds the component.
+     *
+     * @param options the validated options, defaults filled in
+     * @param context what the host knows that the component needs (classes, input levels, device, seed)
+     * @throws InvalidInputException if the options make no sense together (name the keys)
+     */
+    T create(Options options, ComponentContext context);
+}

@@ -1,0 +1,42 @@
+package io.hdkd.api;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import java.util.List;
+
+/**
+ * A detector head: raw outputs from feature levels, its training loss, and decoding into detections.
+ *
+ * <p>Its {@link #block()} maps {@code NDList} of the feature maps of {@link ComponentContext#inputLevels()} (in
+ * that order) to raw outputs, in the order of {@link #outputs()}.
+ */
+public interface DetectorHead {
+
+    /**
+     * The head's family, e.g. {@code retinanet}. Losses on class outputs need the same type on teacher and
+     * student; feature losses do not.
+     */
+    String type();
+
+    Block block();
+
+    /** Names and kinds of the raw outputs, in output order. */
+    List<HeadOutput> outputs();
+
+    /**
+     * The training loss.
+     *
+     * @param rawOutputs what {@link #block()} returned for the batch
+     * @param targets one per image, in input coordinates
+     * @param inputShape the padded input's {@code (H, W)}
+     */
+    LossTerms loss(NDList rawOutputs, List<ImageTargets> targets, Shape inputShape);
+
+    /**
+     * Detections per image, mapped back to original image coordinates with {@code metas}.
+     *
+     * @param inputShape the padded input's {@code (H, W)}
+     */
+    List<List<Detection>> decode(NDList rawOutputs, List<ImageMeta> metas, Shape inputShape);
+}

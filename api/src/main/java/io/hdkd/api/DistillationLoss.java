@@ -1,0 +1,30 @@
+package io.hdkd.api;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A distillation loss between student and teacher taps.
+ *
+ * <p>Losses on class outputs (soft targets) need the same head type on both sides; feature losses do not. Trainable
+ * parts (adapters that align channels) live in {@link #adapter()}: they train with the student and are dropped when
+ * the student is saved.
+ */
+public interface DistillationLoss {
+
+    /** The tap names this loss reads, e.g. {@code p3, p4, p5}. */
+    List<String> taps();
+
+    /** True if teacher and student heads must be of the same {@link DetectorHead#type()}. */
+    boolean requiresSameHeadType();
+
+    /** The loss's trainable adapters, if any. */
+    default Optional<Block> adapter() {
+        return Optional.empty();
+    }
+
+    /** The scalar loss (unweighted; the host applies the configured weight). */
+    NDArray compute(DistillationInput input);
+}

@@ -1,0 +1,4 @@
+package io.hdkd.api;
+
+/** Creates a distillation loss; registered with {@link Components}. */
+public interface DistillationLossFactory extends ComponentFactory<DistillationLoss> {}
