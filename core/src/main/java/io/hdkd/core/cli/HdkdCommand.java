@@ -16,6 +16,8 @@ import picocli.CommandLine.Spec;
         description = "Distil large object detectors into small, fast ones (heterogeneous dark-knowledge distillation).",
         subcommands = {
             picocli.CommandLine.HelpCommand.class,
+            BenchCommand.class,
+            DataCommand.class,
         })
 public final class HdkdCommand implements Runnable {
 
