@@ -1,0 +1,182 @@
+package io.hdkd.core.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import io.hdkd.api.LossTerms;
+import io.hdkd.core.train.optim.Gradients;
+import io.hdkd.core.train.optim.Optimizer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The training loop shared by detector training and distillation: for each batch, the step function's loss, a
+ * backward pass, gradient clipping, the optimizer update; checkpoints every N steps and at every epoch's end;
+ * evaluation every N epochs; a NaN guard. It knows nothing of detectors: what a step computes is the caller's.
+ */
+public final class Trainer {
+
+    /** Computes the training loss of one batch (forward pass with {@code training = true}). */
+    @FunctionalInterface
+    public interface StepFunction {
+        LossTerms loss(ParameterStore ps, Batch batch);
+    }
+
+    /** Evaluates the model after an epoch; returns named metrics (e.g. AP, AP50). */
+    @FunctionalInterface
+    public interface Evaluation {
+        Map<String, Double> evaluate(int epoch);
+    }
+
+    /**
+     * @param epochs total epochs of the run
+     * @param checkpointEverySteps also checkpoint every this many steps (0 = only at epoch ends)
+     * @param keepCheckpoints how many checkpoints to keep
+     * @param evalEveryEpochs evaluate every this many epochs (0 = never); the last epoch is always evaluated if > 0
+     * @param gradClipNorm clip the global gradient norm to this (0 = no clipping)
+     * @param resolvedConfig the run's resolved configuration, stored with every checkpoint
+     */
+    public record Settings(int epochs, int checkpointEverySteps, int keepCheckpoints, int evalEveryEpochs,
+            double gradClipNorm, String resolvedConfig) {}
+
+    private final Block model;
+    private final NDManager manager;
+    private final StepFunction stepFunction;
+    private final TrainingData data;
+    private final Optimizer optimizer;
+    private final LrSchedule schedule;
+    private final Settings settings;
+    private final Checkpoints checkpoints;
+    private final Evaluation evaluation;
+    private final List<TrainingListener> listeners;
+
+    public Trainer(Block model, NDManager manager, StepFunction stepFunction, TrainingData data, Optimizer optimizer,
+            LrSchedule schedule, Settings settings, Path runDir, Evaluation evaluation, List<TrainingListener> listeners) {
+        this.model = model;
+        this.manager = manager;
+        this.stepFunction = stepFunction;
+        this.data = data;
+        this.optimizer = optimizer;
+        this.schedule = schedule;
+        this.settings = settings;
+        this.checkpoints = new Checkpoints(runDir, settings.keepCheckpoints());
+        this.evaluation = evaluation;
+        this.listeners = List.copyOf(listeners);
+    }
+
+    public Checkpoints checkpoints() {
+        return checkpoints;
+    }
+
+    /** The parameters the optimizer updates, in a fixed order (the optimizer's state is matched by position). */
+    public static List<Parameter> trainableParameters(Block block) {
+        List<Parameter> params = new ArrayList<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                params.add(p.getValue());
+            }
+        }
+        return params;
+    }
+
+    /** Trains from the start. */
+    public TrainingState train() {
+        return run(TrainingState.start());
+    }
+
+    /** Continues from the latest checkpoint; from the start if there is none. */
+    public TrainingState resume() {
+        Path latest = checkpoints.latest();
+        if (latest == null) {
+            return train();
+        }
+        TrainingState state = Checkpoints.load(latest, model, optimizer, manager);
+        return run(state);
+    }
+
+    private TrainingState run(TrainingState from) {
+        List<Parameter> params = trainableParameters(model);
+        int perEpoch = data.batchesPerEpoch();
+        int totalSteps = settings.epochs() * perEpoch;
+        listeners.forEach(l -> l.onStart(from, totalSteps));
+        ParameterStore ps = new ParameterStore(manager, false);
+        TrainingState state = from;
+        for (int epoch = from.epoch(); epoch < settings.epochs(); epoch++) {
+            int first = epoch == from.epoch() ? from.batch() : 0;
+            try (NDManager epochManager = manager.newSubManager()) {
+                Iterator<Batch> batches = data.epoch(epoch, first, epochManager);
+                for (int b = first; b < perEpoch && batches.hasNext(); b++) {
+                    StepRecord record = step(ps, params, batches.next(), epoch, b, state.step());
+                    state = new TrainingState(epoch, b + 1, state.step() + 1);
+                    for (TrainingListener l : listeners) {
+                        l.onStep(record);
+                    }
+                    boolean epochEnd = b + 1 == perEpoch;
+                    if (!epochEnd && settings.checkpointEverySteps() > 0
+                            && state.step() % settings.checkpointEverySteps() == 0) {
+                        save(state);
+                    }
+                }
+            }
+            state = new TrainingState(epoch + 1, 0, state.step());
+            int every = settings.evalEveryEpochs();
+            if (evaluation != null && every > 0 && ((epoch + 1) % every == 0 || epoch + 1 == settings.epochs())) {
+                Map<String, Double> metrics = evaluation.evaluate(epoch);
+                long step = state.step();
+                int e = epoch;
+                listeners.forEach(l -> l.onEvaluation(e, step, metrics));
+            }
+            save(state);
+        }
+        TrainingState end = state;
+        listeners.forEach(l -> l.onEnd(end));
+        return state;
+    }
+
+    private StepRecord step(ParameterStore ps, List<Parameter> params, Batch batch, int epoch, int b, long step) {
+        long t0 = System.nanoTime();
+        double lr = schedule.at((int) step);
+        Map<String, Double> values = new LinkedHashMap<>();
+        double total;
+        try (NDManager stepManager = manager.newSubManager()) {
+            batch.images().attach(stepManager);
+            batch.targets().forEach(t -> {
+                t.boxes().attach(stepManager);
+                t.labels().attach(stepManager);
+            });
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                LossTerms terms = stepFunction.loss(ps, batch);
+                NDArray loss = terms.total();
+                total = loss.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+                for (Map.Entry<String, NDArray> t : terms.terms().entrySet()) {
+                    values.put(t.getKey(), t.getValue().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble());
+                }
+                if (!Double.isFinite(total)) {
+                    throw new TrainingDivergedException("loss is " + total + " at step " + (step + 1) + " (epoch "
+                            + (epoch + 1) + ", batch " + (b + 1) + "; terms " + values + "); stopped, the last good"
+                            + " checkpoint is kept" + (checkpoints.latest() == null ? " (none yet)" : ": "
+                            + checkpoints.latest()) + ". Lower the learning rate or enable gradient clipping.");
+                }
+                collector.backward(loss);
+            }
+            double gradNorm = Gradients.clipGlobalNorm(params, settings.gradClipNorm(), stepManager);
+            optimizer.step(params, (float) lr);
+            double ms = (System.nanoTime() - t0) / 1e6;
+            return new StepRecord(epoch, b, step + 1, lr, total, values, gradNorm, batch.size(), ms);
+        }
+    }
+
+    private void save(TrainingState state) {
+        Path ckpt = checkpoints.save(model, optimizer, state, settings.resolvedConfig());
+        listeners.forEach(l -> l.onCheckpoint(ckpt, state));
+    }
+}
