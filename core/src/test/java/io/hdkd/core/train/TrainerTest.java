@@ -17,6 +17,8 @@ import ai.djl.nn.Parameter;
 import io.hdkd.api.ImageMeta;
 import io.hdkd.api.ImageTargets;
 import io.hdkd.api.LossTerms;
+import io.hdkd.core.report.MetricsLog;
+import io.hdkd.core.report.TrainingReport;
 import io.hdkd.core.train.optim.AdamW;
 import io.hdkd.core.train.optim.Optimizer;
 import io.hdkd.core.train.optim.Sgd;
@@ -166,7 +168,7 @@ class TrainerTest {
     }
 
     @Test
-    void resumedRunEndsWithTheSameWeightsAsAnUninterruptedOne() {
+    void resumedRunEndsWithTheSameWeightsAsAnUninterruptedOne() throws Exception {
         Block straight = model();
         float[] init = flatParams(straight);
         trainer(straight, new Sgd(0.9f, 1e-4f, manager), new RegressionData(5, 1f), 4, tmp.resolve("a"), List.of())
@@ -188,13 +190,21 @@ class TrainerTest {
         };
         Path run = tmp.resolve("b");
         assertThatThrownBy(() -> trainer(killed, new Sgd(0.9f, 1e-4f, manager), new RegressionData(5, 1f), 4, run,
-                List.of(killer)).train()).hasMessage("killed");
+                List.of(new MetricsLog(run), killer)).train()).hasMessage("killed");
+        // The killed run logged step 9 (after its last checkpoint at step 8).
+        assertThat(MetricsLog.read(run.resolve(MetricsLog.STEPS))).hasSize(9);
         Block resumed = model();
-        Trainer again = trainer(resumed, new Sgd(0.9f, 1e-4f, manager), new RegressionData(5, 1f), 4, run, List.of());
+        Trainer again = trainer(resumed, new Sgd(0.9f, 1e-4f, manager), new RegressionData(5, 1f), 4, run,
+                List.of(new MetricsLog(run)));
         assertThat(Checkpoints.readState(again.checkpoints().latest())).isEqualTo(new TrainingState(1, 3, 8));
         TrainingState end = again.resume();
         assertThat(end).isEqualTo(new TrainingState(4, 0, 20));
         assertThat(flatParams(resumed)).isEqualTo(expected);
+        // Metrics read like an uninterrupted run's: steps 1..20 once each.
+        assertThat(MetricsLog.read(run.resolve(MetricsLog.STEPS))).extracting(o -> o.get("step").getAsLong())
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList());
+        String html = Files.readString(TrainingReport.write(run, "resume test"));
+        assertThat(html).contains("<svg").contains("Training loss").contains("Learning rate");
     }
 
     @Test
