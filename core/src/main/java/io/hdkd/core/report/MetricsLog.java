@@ -39,6 +39,11 @@ public final class MetricsLog implements TrainingListener {
 
     @Override
     public void onStart(TrainingState state, int totalSteps) {
+        try {
+            Files.createDirectories(steps.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + steps.getParent() + ": " + e.getMessage(), e);
+        }
         truncateAfter(steps, state.step());
         truncateAfter(evals, state.step());
     }
