@@ -1,0 +1,73 @@
+package io.hdkd.core.distill;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import io.hdkd.api.FeatureLevel;
+import io.hdkd.api.HeadOutput;
+import io.hdkd.api.Taps;
+import io.hdkd.core.model.DetectorBlock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A teacher that is an hdkd detector (trained by hdkd, or built with imported weights), on the PyTorch engine. Its
+ * parameters are frozen, BatchNorm runs in inference mode, and its forward pass runs with autograd off, so it builds no
+ * graph and holds no optimizer state.
+ */
+public final class DetectorTeacher implements Teacher {
+
+    private final DetectorBlock detector;
+    private final NDManager manager;
+
+    /** @param manager owns the detector's parameters; closed with the teacher */
+    public DetectorTeacher(DetectorBlock detector, NDManager manager) {
+        this.detector = detector;
+        this.manager = manager;
+        for (Pair<String, Parameter> p : detector.getParameters()) {
+            p.getValue().freeze(true);
+        }
+    }
+
+    @Override
+    public Taps forward(NDArray images) {
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            return detector.forwardTaps(new ParameterStore(images.getManager(), false), images, false).taps();
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+    }
+
+    @Override
+    public List<FeatureLevel> levels() {
+        List<FeatureLevel> all = new ArrayList<>(detector.backbone().levels());
+        if (detector.neck() != null) {
+            all.addAll(detector.neck().levels());
+        }
+        return all;
+    }
+
+    @Override
+    public List<HeadOutput> outputs() {
+        return detector.head().outputs();
+    }
+
+    @Override
+    public String headType() {
+        return detector.head().type();
+    }
+
+    public DetectorBlock detector() {
+        return detector;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

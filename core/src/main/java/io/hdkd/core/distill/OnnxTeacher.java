@@ -1,0 +1,232 @@
+package io.hdkd.core.distill;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import io.hdkd.api.FeatureLevel;
+import io.hdkd.api.HeadOutput;
+import io.hdkd.api.InvalidInputException;
+import io.hdkd.api.OutputKind;
+import io.hdkd.api.Taps;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A teacher exported to ONNX from any framework, run by DJL's ONNX Runtime engine. The configuration maps the
+ * model's input name and its output names to taps ({@code p3:8, p4:16, ...}: name and stride for features; head
+ * outputs as {@code name:stride:kind}). Everything is checked against the model's own metadata when it is opened, and
+ * each output's stride against the arrays of the first batch, with one-line errors naming the output.
+ */
+public final class OnnxTeacher implements Teacher {
+
+    /** One mapped output: its name in the ONNX graph, stride, and kind (null for a feature map). */
+    public record OutputSpec(String name, int stride, OutputKind kind) {
+
+        /** Parses {@code name:stride} or {@code name:stride:kind} (kind as {@link OutputKind}, any case). */
+        public static OutputSpec parse(String key, String text) {
+            String[] parts = text.trim().split(":");
+            if (parts.length < 2 || parts.length > 3 || parts[0].isBlank()) {
+                throw new InvalidInputException("bad value for " + key + ": expected name:stride or name:stride:kind, got '"
+                        + text.trim() + "'");
+            }
+            int stride;
+            try {
+                stride = Integer.parseInt(parts[1].trim());
+            } catch (NumberFormatException e) {
+                stride = -1;
+            }
+            if (stride < 1) {
+                throw new InvalidInputException("bad value for " + key + ": stride of output " + parts[0].trim()
+                        + " must be a positive integer, got '" + parts[1].trim() + "'");
+            }
+            OutputKind kind = null;
+            if (parts.length == 3) {
+                try {
+                    kind = OutputKind.valueOf(parts[2].trim().toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidInputException("bad value for " + key + ": kind of output " + parts[0].trim()
+                            + " must be one of " + java.util.Arrays.toString(OutputKind.values()) + ", got '"
+                            + parts[2].trim() + "'");
+                }
+            }
+            return new OutputSpec(parts[0].trim(), stride, kind);
+        }
+    }
+
+    private final Path file;
+    private final String inputName;
+    private final List<OutputSpec> specs;
+    private final Normalization studentNorm;
+    private final Normalization teacherNorm;
+    private final Model model;
+    private final Block block;
+    private final List<FeatureLevel> levels;
+    private final List<HeadOutput> outputs;
+    private final String headType;
+    private boolean stridesChecked;
+
+    /**
+     * Opens and checks the model.
+     *
+     * @param file the .onnx file
+     * @param inputName the graph input that takes the image batch
+     * @param specs the outputs to take, in tap order
+     * @param studentNorm how the student's input is normalised
+     * @param teacherNorm how the teacher expects its input normalised
+     * @param headType the teacher head's type if it exports head outputs (e.g. {@code retinanet}), else null
+     */
+    public OnnxTeacher(Path file, String inputName, List<OutputSpec> specs, Normalization studentNorm,
+            Normalization teacherNorm, String headType) {
+        this.file = file;
+        this.inputName = inputName;
+        this.specs = List.copyOf(specs);
+        this.studentNorm = studentNorm;
+        this.teacherNorm = teacherNorm;
+        this.headType = headType;
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException("teacher.onnx.path: no such file: " + file);
+        }
+        if (specs.isEmpty()) {
+            throw new InvalidInputException("teacher.onnx.outputs: name at least one output (name:stride)");
+        }
+        Map<String, Long> channels = checkAgainstGraph();
+        List<FeatureLevel> lv = new ArrayList<>();
+        List<HeadOutput> outs = new ArrayList<>();
+        for (OutputSpec s : specs) {
+            if (s.kind() == null) {
+                long c = channels.get(s.name());
+                if (c < 1) {
+                    throw new InvalidInputException("teacher.onnx.outputs: output " + s.name() + " of " + file.getFileName()
+                            + " has a dynamic channel dimension; hdkd needs a fixed channel count to size adapters");
+                }
+                lv.add(new FeatureLevel(s.name(), s.stride(), (int) c));
+            } else {
+                outs.add(new HeadOutput(s.name(), s.kind(), s.stride()));
+            }
+        }
+        this.levels = List.copyOf(lv);
+        this.outputs = List.copyOf(outs);
+        try {
+            model = Model.newInstance("teacher", Device.cpu(), "OnnxRuntime");
+            model.load(file.toAbsolutePath().getParent(), file.getFileName().toString());
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            throw new InvalidInputException("teacher.onnx.path: cannot load " + file + ": " + e.getMessage(), e);
+        }
+        block = model.getBlock();
+    }
+
+    /** Reads the graph's inputs and outputs; returns each mapped output's channel count (-1 if dynamic). */
+    private Map<String, Long> checkAgainstGraph() {
+        // DJL's engine creates the process-wide ORT environment with its thread settings; it must come first.
+        ai.djl.engine.Engine.getEngine("OnnxRuntime");
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+                OrtSession session = env.createSession(file.toString(), options)) {
+            Map<String, NodeInfo> inputs = session.getInputInfo();
+            if (!inputs.containsKey(inputName)) {
+                throw new InvalidInputException("teacher.onnx.input: " + file.getFileName() + " has no input named '"
+                        + inputName + "'; its inputs are " + inputs.keySet());
+            }
+            long[] inShape = ((TensorInfo) inputs.get(inputName).getInfo()).getShape();
+            if (inShape.length != 4 || (inShape[1] > 0 && inShape[1] != 3)) {
+                throw new InvalidInputException("teacher.onnx.input: input '" + inputName + "' of " + file.getFileName()
+                        + " must be N x 3 x H x W, the model declares " + java.util.Arrays.toString(inShape));
+            }
+            Map<String, NodeInfo> outs = session.getOutputInfo();
+            Map<String, Long> channels = new LinkedHashMap<>();
+            for (OutputSpec s : specs) {
+                NodeInfo info = outs.get(s.name());
+                if (info == null) {
+                    throw new InvalidInputException("teacher.onnx.outputs: " + file.getFileName() + " has no output named '"
+                            + s.name() + "'; its outputs are " + outs.keySet());
+                }
+                long[] shape = ((TensorInfo) info.getInfo()).getShape();
+                if (s.kind() == null && shape.length != 4) {
+                    throw new InvalidInputException("teacher.onnx.outputs: output " + s.name() + " has rank " + shape.length
+                            + " (shape " + java.util.Arrays.toString(shape) + "); a feature tap must be N x C x H x W");
+                }
+                channels.put(s.name(), shape.length > 1 ? shape[1] : -1);
+            }
+            return channels;
+        } catch (OrtException e) {
+            throw new InvalidInputException("teacher.onnx.path: ONNX Runtime cannot open " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Taps forward(NDArray images) {
+        NDManager manager = images.getManager();
+        NDArray x = studentNorm.convert(images, teacherNorm);
+        x.setName(inputName);
+        NDList raw = block.forward(new ParameterStore(manager, false), new NDList(x), false);
+        Map<String, NDArray> byName = new LinkedHashMap<>();
+        for (NDArray a : raw) {
+            byName.put(a.getName(), a);
+        }
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        Map<String, Integer> strides = new LinkedHashMap<>();
+        long h = images.getShape().get(2);
+        long w = images.getShape().get(3);
+        for (OutputSpec s : specs) {
+            NDArray a = byName.get(s.name());
+            if (a == null) {
+                throw new IllegalStateException("ONNX Runtime returned no output " + s.name() + "; got " + byName.keySet());
+            }
+            // Bring the result into the caller's engine and manager: arithmetic on ORT arrays falls back anyway.
+            NDArray local = manager.from(a);
+            if (!stridesChecked && s.kind() == null) {
+                long oh = local.getShape().get(2);
+                long ow = local.getShape().get(3);
+                if (oh != ceilDiv(h, s.stride()) || ow != ceilDiv(w, s.stride())) {
+                    throw new InvalidInputException("teacher.onnx.outputs: output " + s.name() + " is " + oh + "x" + ow
+                            + " for a " + h + "x" + w + " input, which is not stride " + s.stride() + " (expected "
+                            + ceilDiv(h, s.stride()) + "x" + ceilDiv(w, s.stride()) + ")");
+                }
+            }
+            arrays.put(s.name(), local);
+            strides.put(s.name(), s.stride());
+        }
+        stridesChecked = true;
+        return new Taps(arrays, strides);
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
+    @Override
+    public List<FeatureLevel> levels() {
+        return levels;
+    }
+
+    @Override
+    public List<HeadOutput> outputs() {
+        return outputs;
+    }
+
+    @Override
+    public String headType() {
+        return headType;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
