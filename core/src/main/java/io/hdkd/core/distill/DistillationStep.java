@@ -1,0 +1,89 @@
+package io.hdkd.core.distill;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import io.hdkd.api.DistillationInput;
+import io.hdkd.api.DistillationLoss;
+import io.hdkd.api.FeaturePartitioner;
+import io.hdkd.api.FeatureLevel;
+import io.hdkd.api.LossTerms;
+import io.hdkd.api.Partition;
+import io.hdkd.api.Taps;
+import io.hdkd.core.model.DetectorBlock;
+import io.hdkd.core.train.Batch;
+import io.hdkd.core.train.Trainer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One distillation step: the frozen teacher's taps (no graph), the student's forward pass with its taps, the
+ * student's own task loss, the partition of the teacher's feature locations (if a partitioner is configured), and
+ * each distillation loss. Total = a * task + b * sum(weight_i * loss_i), with {@code a:b} the configured ratio. Each
+ * term is reported under its own name, already weighted, so the logged terms add up to the total.
+ */
+public final class DistillationStep implements Trainer.StepFunction {
+
+    /** A configured distillation loss: its id in the configuration, its weight, the loss. */
+    public record WeightedLoss(String id, double weight, DistillationLoss loss) {}
+
+    private final DetectorBlock student;
+    private final Teacher teacher;
+    private final List<WeightedLoss> losses;
+    private final FeaturePartitioner partitioner;
+    private final List<String> partitionLevels;
+    private final double taskWeight;
+    private final double distillWeight;
+
+    /**
+     * @param partitioner may be null
+     * @param partitionLevels the teacher feature taps the partitioner splits (e.g. p3..p7)
+     * @param taskWeight a of the ratio a:b
+     * @param distillWeight b of the ratio a:b
+     */
+    public DistillationStep(DetectorBlock student, Teacher teacher, List<WeightedLoss> losses,
+            FeaturePartitioner partitioner, List<String> partitionLevels, double taskWeight, double distillWeight) {
+        this.student = student;
+        this.teacher = teacher;
+        this.losses = List.copyOf(losses);
+        this.partitioner = partitioner;
+        this.partitionLevels = List.copyOf(partitionLevels);
+        this.taskWeight = taskWeight;
+        this.distillWeight = distillWeight;
+    }
+
+    @Override
+    public LossTerms loss(ParameterStore ps, Batch batch) {
+        NDArray images = batch.images();
+        Taps teacherTaps = teacher.forward(images);
+        DetectorBlock.Result s = student.forwardTaps(ps, images, true);
+        Shape inputShape = new Shape(images.getShape().get(2), images.getShape().get(3));
+        Map<String, NDArray> terms = new LinkedHashMap<>();
+        if (taskWeight != 0) {
+            LossTerms task = student.head().loss(s.headOutputs(), batch.targets(), inputShape);
+            task.terms().forEach((k, v) -> terms.put("task_" + k, v.mul(taskWeight)));
+        }
+        Partition partition = partition(teacherTaps, batch);
+        DistillationInput input = new DistillationInput(s.taps(), teacherTaps, partition, batch.targets());
+        for (WeightedLoss l : losses) {
+            terms.put("kd_" + l.id(), l.loss().compute(input).mul(l.weight() * distillWeight));
+        }
+        return new LossTerms(terms);
+    }
+
+    private Partition partition(Taps teacherTaps, Batch batch) {
+        if (partitioner == null) {
+            return null;
+        }
+        List<NDArray> features = new ArrayList<>();
+        List<FeatureLevel> levels = new ArrayList<>();
+        for (String name : partitionLevels) {
+            NDArray f = teacherTaps.get(name);
+            features.add(f);
+            levels.add(new FeatureLevel(name, teacherTaps.strides().get(name), (int) f.getShape().get(1)));
+        }
+        return partitioner.partition(features, levels, batch.targets());
+    }
+}
