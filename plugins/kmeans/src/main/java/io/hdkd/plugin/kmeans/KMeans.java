@@ -4,8 +4,9 @@ import java.util.Arrays;
 import java.util.Random;
 
 /**
- * Plain k-means on a row-major {@code n x d} float matrix: k-means++ seeding, bounded Lloyd iterations, a few
- * restarts keeping the lowest inertia.
+ * Weighted k-means on a row-major {@code n x d} float matrix: greedy k-means++ seeding, bounded Lloyd iterations, a
+ * few restarts keeping the lowest inertia. Each point has a positive weight (its mass in the objective and in the
+ * means); null weights mean 1 each.
  *
  * <p>Why primitive loops and not NDArray ops: the point sets are small (thousands, capped by {@code max-points})
  * and the dimension tiny (3 to ~8), so one {@code n x K x d} distance pass is well under a millisecond in a tight
@@ -28,30 +29,38 @@ final class KMeans {
      * A fitted model.
      *
      * @param centres row-major {@code k x dims}
-     * @param inertia the sum of squared distances of the fitted points to their centres
+     * @param inertia the weighted sum of squared distances of the fitted points to their centres
      * @param iterations Lloyd iterations run by the winning restart
      */
     record Model(float[] centres, int k, int dims, double inertia, int iterations) {}
 
     private KMeans() {}
 
+    /** {@link #fit(float[], double[], int, int, int, int, double, int, Random)} with unit weights. */
+    static Model fit(float[] points, int n, int d, int k, int maxIterations, double tolerance, int restarts,
+            Random random) {
+        return fit(points, null, n, d, k, maxIterations, tolerance, restarts, random);
+    }
+
     /**
      * Fits K centres to {@code n} points.
      *
      * @param points row-major {@code n x d}, n >= 1
+     * @param weights one positive weight per point, or null for 1 each
      * @param maxIterations Lloyd iterations at most, >= 1
      * @param tolerance stop once no centre moves farther than this (Euclidean, descriptor units)
      * @param restarts k-means++ initialisations, >= 1; the lowest inertia wins (ties: the first)
      */
-    static Model fit(float[] points, int n, int d, int k, int maxIterations, double tolerance, int restarts,
-            Random random) {
-        if (n < 1 || d < 1 || k < 1 || points.length != n * d) {
+    static Model fit(float[] points, double[] weights, int n, int d, int k, int maxIterations, double tolerance,
+            int restarts, Random random) {
+        if (n < 1 || d < 1 || k < 1 || points.length != n * d || (weights != null && weights.length != n)) {
             throw new IllegalArgumentException("bad k-means input: n=" + n + " d=" + d + " k=" + k);
         }
+        double[] w = weights != null ? weights : unitWeights(n);
         Model best = null;
         for (int r = 0; r < restarts; r++) {
-            float[] centres = seedPlusPlus(points, n, d, k, random);
-            Model m = lloyd(points, n, d, centres, k, maxIterations, tolerance);
+            float[] centres = seedPlusPlus(points, w, n, d, k, random);
+            Model m = lloyd(points, w, n, d, centres, k, maxIterations, tolerance);
             if (best == null || m.inertia() < best.inertia()) {
                 best = m;
             }
@@ -59,40 +68,63 @@ final class KMeans {
         return best;
     }
 
-    /** k-means++ (Arthur and Vassilvitskii 2007): each next centre drawn with probability proportional to D^2. */
-    static float[] seedPlusPlus(float[] points, int n, int d, int k, Random random) {
+    /**
+     * Greedy k-means++ (Arthur and Vassilvitskii 2007, greedy variant as in scikit-learn): each next centre is the
+     * best of {@code 2 + ln K} candidates drawn with probability proportional to weight x D^2, "best" meaning the
+     * lowest resulting potential. The first centre is drawn proportionally to weight.
+     */
+    static float[] seedPlusPlus(float[] points, double[] w, int n, int d, int k, Random random) {
         float[] centres = new float[k * d];
-        int first = random.nextInt(n);
+        int first = sample(w, sum(w), random);
         System.arraycopy(points, first * d, centres, 0, d);
         double[] nearest = new double[n];
         for (int i = 0; i < n; i++) {
             nearest[i] = squaredDistance(points, i * d, centres, 0, d);
         }
+        int candidates = 2 + (int) Math.log(k);
+        double[] potential = new double[n];
+        double[] trial = new double[n];
+        double[] bestTrial = new double[n];
         for (int j = 1; j < k; j++) {
             double total = 0;
             for (int i = 0; i < n; i++) {
-                total += nearest[i];
+                potential[i] = w[i] * nearest[i];
+                total += potential[i];
             }
-            int pick;
             if (total <= 0) {
                 // Every point coincides with a chosen centre: duplicate the first; it stays empty (ties go low).
-                pick = first;
-            } else {
-                pick = sample(nearest, total, random);
+                System.arraycopy(points, first * d, centres, j * d, d);
+                continue;
             }
-            System.arraycopy(points, pick * d, centres, j * d, d);
-            for (int i = 0; i < n; i++) {
-                double dist = squaredDistance(points, i * d, centres, j * d, d);
-                if (dist < nearest[i]) {
-                    nearest[i] = dist;
+            int pick = -1;
+            double bestPotential = Double.POSITIVE_INFINITY;
+            for (int t = 0; t < candidates; t++) {
+                int candidate = sample(potential, total, random);
+                double sum = 0;
+                for (int i = 0; i < n; i++) {
+                    trial[i] = Math.min(nearest[i], squaredDistance(points, i * d, points, candidate * d, d));
+                    sum += w[i] * trial[i];
+                }
+                if (sum < bestPotential) {
+                    bestPotential = sum;
+                    pick = candidate;
+                    System.arraycopy(trial, 0, bestTrial, 0, n);
                 }
             }
+            System.arraycopy(points, pick * d, centres, j * d, d);
+            System.arraycopy(bestTrial, 0, nearest, 0, n);
         }
         return centres;
     }
 
-    /** Lloyd iterations from the given centres (not modified). */
+    /** Lloyd iterations from the given centres (not modified), unit weights. */
     static Model lloyd(float[] points, int n, int d, float[] initialCentres, int k, int maxIterations,
+            double tolerance) {
+        return lloyd(points, unitWeights(n), n, d, initialCentres, k, maxIterations, tolerance);
+    }
+
+    /** Lloyd iterations from the given centres (not modified). */
+    static Model lloyd(float[] points, double[] w, int n, int d, float[] initialCentres, int k, int maxIterations,
             double tolerance) {
         float[] centres = initialCentres.clone();
         int[] labels = new int[n];
@@ -100,26 +132,26 @@ final class KMeans {
         int iterations = 0;
         for (int it = 0; it < maxIterations; it++) {
             iterations = it + 1;
-            assign(points, n, d, centres, k, labels, dist);
+            assign(points, w, n, d, centres, k, labels, dist);
             double[] sums = new double[k * d];
-            long[] counts = new long[k];
+            double[] mass = new double[k];
             for (int i = 0; i < n; i++) {
                 int c = labels[i];
-                counts[c]++;
+                mass[c] += w[i];
                 int row = i * d;
                 int crow = c * d;
                 for (int t = 0; t < d; t++) {
-                    sums[crow + t] += points[row + t];
+                    sums[crow + t] += w[i] * points[row + t];
                 }
             }
             float[] next = new float[k * d];
             for (int c = 0; c < k; c++) {
                 for (int t = 0; t < d; t++) {
-                    next[c * d + t] = counts[c] > 0 ? (float) (sums[c * d + t] / counts[c]) : centres[c * d + t];
+                    next[c * d + t] = mass[c] > 0 ? (float) (sums[c * d + t] / mass[c]) : centres[c * d + t];
                 }
             }
             for (int c = 0; c < k; c++) {
-                if (counts[c] == 0) {
+                if (mass[c] == 0) {
                     reseedAtFarthest(points, n, d, next, c, dist);
                 }
             }
@@ -132,19 +164,20 @@ final class KMeans {
                 break;
             }
         }
-        double inertia = assign(points, n, d, centres, k, labels, dist);
+        double inertia = assign(points, w, n, d, centres, k, labels, dist);
         return new Model(centres, k, d, inertia, iterations);
     }
 
     /** The nearest centre of every point (ties: lowest index). */
     static int[] assign(float[] points, int n, int d, float[] centres, int k) {
         int[] labels = new int[n];
-        assign(points, n, d, centres, k, labels, new double[n]);
+        assign(points, unitWeights(n), n, d, centres, k, labels, new double[n]);
         return labels;
     }
 
-    /** Fills labels and squared distances to the nearest centre; returns their sum (the inertia). */
-    private static double assign(float[] points, int n, int d, float[] centres, int k, int[] labels, double[] dist) {
+    /** Fills labels and squared distances to the nearest centre; returns their weighted sum (the inertia). */
+    private static double assign(float[] points, double[] w, int n, int d, float[] centres, int k, int[] labels,
+            double[] dist) {
         double inertia = 0;
         for (int i = 0; i < n; i++) {
             int row = i * d;
@@ -159,7 +192,7 @@ final class KMeans {
             }
             labels[i] = best;
             dist[i] = bestDist;
-            inertia += bestDist;
+            inertia += w[i] * bestDist;
         }
         return inertia;
     }
@@ -206,6 +239,20 @@ final class KMeans {
         return lastPositive; // rounding left r at the very top
     }
 
+    private static double sum(double[] values) {
+        double s = 0;
+        for (double v : values) {
+            s += v;
+        }
+        return s;
+    }
+
+    private static double[] unitWeights(int n) {
+        double[] w = new double[n];
+        Arrays.fill(w, 1.0);
+        return w;
+    }
+
     static double squaredDistance(float[] a, int aOffset, float[] b, int bOffset, int d) {
         double s = 0;
         for (int t = 0; t < d; t++) {
@@ -213,14 +260,5 @@ final class KMeans {
             s += diff * diff;
         }
         return s;
-    }
-
-    /** For tests and logging: the centres as rows. */
-    static float[][] rows(Model m) {
-        float[][] out = new float[m.k()][];
-        for (int c = 0; c < m.k(); c++) {
-            out[c] = Arrays.copyOfRange(m.centres(), c * m.dims(), (c + 1) * m.dims());
-        }
-        return out;
     }
 }

@@ -20,7 +20,8 @@ import java.util.Random;
  * positions are clustered once and the result broadcast to every image, which is faster and makes the partition
  * independent of the batch size. Otherwise every location of every image is a point.
  *
- * <p>At most {@code max-points} points (a seeded uniform subsample) fit the centres; then every point goes to its
+ * <p>With {@code level-balance} (default) every level has the same total mass in the k-means objective. At most
+ * {@code max-points} points (a seeded uniform subsample) fit the centres; then every point goes to its
  * nearest centre. Subspace ids are canonical: non-empty subspaces first, ordered by their centre's descriptor
  * (scale first, so subspace 0 holds the smallest receptive fields), empty ones last. Each call is deterministic for
  * the same inputs and seed.
@@ -66,8 +67,11 @@ final class KMeansPartitioner implements FeaturePartitioner {
         }
 
         Random random = new Random(settings.seed());
-        float[] fitPoints = subsample(points, count, dims, random);
-        KMeans.Model model = KMeans.fit(fitPoints, fitPoints.length / dims, dims, k, settings.iterations(),
+        double[] mass = settings.levelBalance() ? levelMass(heights, widths, perImage ? batch : 1) : null;
+        int[] chosen = subsample(count, random);
+        float[] fitPoints = chosen == null ? points : gather(points, dims, chosen);
+        double[] fitMass = chosen == null || mass == null ? mass : gather(mass, chosen);
+        KMeans.Model model = KMeans.fit(fitPoints, fitMass, fitPoints.length / dims, dims, k, settings.iterations(),
                 settings.tolerance(), settings.restarts(), random);
         int[] labels = KMeans.assign(points, count, dims, model.centres(), k);
 
@@ -109,11 +113,31 @@ final class KMeansPartitioner implements FeaturePartitioner {
         return new Partition(settings.subspaces(), assignments, settings.weighting().weights(counts));
     }
 
-    /** A seeded uniform subsample of at most max-points rows, kept in their original order. */
-    private float[] subsample(float[] points, int count, int dims, Random random) {
+    /**
+     * Each point's mass when levels are balanced: 1 / (number of points of its level), so every level weighs 1 in
+     * total. Without it, k-means (which sums over points) would let the finest level's spatial spread decide the
+     * clustering and merge a coarse level of a few dozen locations into whatever cluster is nearest.
+     */
+    private static double[] levelMass(int[] heights, int[] widths, int copies) {
+        int total = 0;
+        for (int l = 0; l < heights.length; l++) {
+            total += copies * heights[l] * widths[l];
+        }
+        double[] mass = new double[total];
+        int at = 0;
+        for (int l = 0; l < heights.length; l++) {
+            int size = copies * heights[l] * widths[l];
+            Arrays.fill(mass, at, at + size, 1.0 / size);
+            at += size;
+        }
+        return mass;
+    }
+
+    /** Sorted indices of a seeded uniform subsample of max-points rows, or null if all rows fit. */
+    private int[] subsample(int count, Random random) {
         int keep = settings.maxPoints();
         if (count <= keep) {
-            return points;
+            return null;
         }
         int[] index = new int[count];
         for (int i = 0; i < count; i++) {
@@ -127,9 +151,21 @@ final class KMeansPartitioner implements FeaturePartitioner {
         }
         int[] chosen = Arrays.copyOf(index, keep);
         Arrays.sort(chosen);
-        float[] out = new float[keep * dims];
-        for (int r = 0; r < keep; r++) {
-            System.arraycopy(points, chosen[r] * dims, out, r * dims, dims);
+        return chosen;
+    }
+
+    private static float[] gather(float[] points, int dims, int[] rows) {
+        float[] out = new float[rows.length * dims];
+        for (int r = 0; r < rows.length; r++) {
+            System.arraycopy(points, rows[r] * dims, out, r * dims, dims);
+        }
+        return out;
+    }
+
+    private static double[] gather(double[] values, int[] rows) {
+        double[] out = new double[rows.length];
+        for (int r = 0; r < rows.length; r++) {
+            out[r] = values[rows[r]];
         }
         return out;
     }

@@ -26,6 +26,7 @@ public final class KMeansPartitionerFactory implements PartitionerFactory {
     static final String GT_SCALE_WEIGHT = "gt-scale-weight";
     static final String WEIGHTING = "weighting";
     static final String MAX_POINTS = "max-points";
+    static final String LEVEL_BALANCE = "level-balance";
 
     /** Mixed into the run's seed so the partitioner's random stream differs from other components'. */
     private static final long SEED_SALT = 0x6b6d65616e73L; // "kmeans" in ASCII
@@ -56,7 +57,10 @@ public final class KMeansPartitionerFactory implements PartitionerFactory {
                     "subspace loss weights: uniform 1/K, or balanced (inverse location count, summing to 1)",
                     "uniform", "balanced"),
             OptionSpec.integer(MAX_POINTS, 20000,
-                    "at most this many locations (a seeded random subsample) fit the centres; all are then assigned"));
+                    "at most this many locations (a seeded random subsample) fit the centres; all are then assigned"),
+            OptionSpec.bool(LEVEL_BALANCE, true,
+                    "give every level the same total mass in the k-means objective, so a coarse level's few locations"
+                            + " are not outweighed by a fine level's many"));
 
     @Override
     public String name() {
@@ -104,7 +108,7 @@ public final class KMeansPartitionerFactory implements PartitionerFactory {
         long seed = options.has(SEED) ? options.getLong(SEED) : derivedSeed(context.seed());
         return new KMeansSettings(subspaces, iterations, tolerance, restarts, seed, scale, position, feature,
                 FeatureSummary.parse(options.getString(FEATURE_SUMMARY)), featureDims, gtScale,
-                Weighting.parse(options.getString(WEIGHTING)), maxPoints);
+                Weighting.parse(options.getString(WEIGHTING)), maxPoints, options.getBoolean(LEVEL_BALANCE));
     }
 
     /** A seed that follows the run's seed but is not equal to it (a SplitMix64 finaliser step). */

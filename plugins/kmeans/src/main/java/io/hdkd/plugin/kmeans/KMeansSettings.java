@@ -16,6 +16,7 @@ package io.hdkd.plugin.kmeans;
  * @param gtScaleWeight weight of the ground-truth object scale; 0 leaves it out
  * @param weighting how subspace weights are chosen
  * @param maxPoints at most this many points are used to fit the centres
+ * @param levelBalance whether every level carries the same total mass in the k-means objective
  */
 record KMeansSettings(
         int subspaces,
@@ -30,7 +31,8 @@ record KMeansSettings(
         int featureDims,
         float gtScaleWeight,
         Weighting weighting,
-        int maxPoints) {
+        int maxPoints,
+        boolean levelBalance) {
 
     boolean usesFeatures() {
         return featureWeight > 0;
