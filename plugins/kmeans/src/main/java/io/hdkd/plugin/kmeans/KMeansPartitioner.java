@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Splits the locations of all feature levels into K subspaces by k-means over a receptive-field descriptor (see
@@ -28,8 +29,16 @@ import java.util.Random;
  */
 final class KMeansPartitioner implements FeaturePartitioner {
 
+    /** Subspace per point (canonical ids) and the number of points per subspace. */
+    private record Clustering(int[] labels, long[] counts) {}
+
+    private record CachedClustering(List<Integer> geometry, Clustering clustering) {}
+
     private final KMeansSettings settings;
     private final LocationDescriptors descriptors;
+    /** Immutable once published; a racing second fit computes the same answer, so volatile suffices. */
+    private volatile CachedClustering lastPositionClustering;
+    private final AtomicInteger positionFits = new AtomicInteger();
 
     KMeansPartitioner(KMeansSettings settings) {
         this.settings = settings;
@@ -56,18 +65,55 @@ final class KMeansPartitioner implements FeaturePartitioner {
             widths[l] = (int) features.get(l).getShape().get(3);
         }
         boolean perImage = settings.usesFeatures() || (settings.usesGtScale() && !targets.isEmpty());
-        float[] points = perImage
-                ? descriptors.perLocation(features, levels, targets)
-                : descriptors.perPosition(levels, heights, widths);
+        Clustering clustering;
+        if (perImage) {
+            clustering = cluster(descriptors.perLocation(features, levels, targets), heights, widths, batch);
+        } else {
+            clustering = positionClustering(levels, heights, widths);
+        }
+        return assemble(features, clustering, heights, widths, batch, perImage);
+    }
+
+    /**
+     * The clustering of the distinct (level, position) points, remembered for the last level geometry: a trainer
+     * partitions every step with the same shapes, and the answer depends on the geometry and the settings only.
+     */
+    private Clustering positionClustering(List<FeatureLevel> levels, int[] heights, int[] widths) {
+        List<Integer> geometry = new ArrayList<>();
+        for (int l = 0; l < levels.size(); l++) {
+            geometry.add(levels.get(l).stride());
+            geometry.add(heights[l]);
+            geometry.add(widths[l]);
+        }
+        CachedClustering cached = lastPositionClustering;
+        if (cached != null && cached.geometry().equals(geometry)) {
+            return cached.clustering();
+        }
+        Clustering fresh = cluster(descriptors.perPosition(levels, heights, widths), heights, widths, 1);
+        lastPositionClustering = new CachedClustering(List.copyOf(geometry), fresh);
+        positionFits.incrementAndGet();
+        return fresh;
+    }
+
+    /** How many position clusterings were computed (not served from the cache); for tests. */
+    int positionFits() {
+        return positionFits.get();
+    }
+
+    /**
+     * Fits on (a subsample of) the points, assigns every point and renumbers subspaces canonically.
+     *
+     * @param copies how many images the points cover per level (1 for distinct positions)
+     */
+    private Clustering cluster(float[] points, int[] heights, int[] widths, int copies) {
         int dims = settings.dims();
         int count = points.length / dims;
         int k = settings.subspaces();
         if (count == 0) {
-            return assemble(features, new int[0], heights, widths, batch, perImage, new long[k]);
+            return new Clustering(new int[0], new long[k]);
         }
-
         Random random = new Random(settings.seed());
-        double[] mass = settings.levelBalance() ? levelMass(heights, widths, perImage ? batch : 1) : null;
+        double[] mass = settings.levelBalance() ? levelMass(heights, widths, copies) : null;
         int[] chosen = subsample(count, random);
         float[] fitPoints = chosen == null ? points : gather(points, dims, chosen);
         double[] fitMass = chosen == null || mass == null ? mass : gather(mass, chosen);
@@ -87,12 +133,13 @@ final class KMeansPartitioner implements FeaturePartitioner {
         for (int c = 0; c < k; c++) {
             canonicalCounts[canonical[c]] = counts[c];
         }
-        return assemble(features, labels, heights, widths, batch, perImage, canonicalCounts);
+        return new Clustering(labels, canonicalCounts);
     }
 
     /** The per-level int32 {@code N x H x W} arrays, on each level's feature manager, and the weights. */
-    private Partition assemble(List<NDArray> features, int[] labels, int[] heights, int[] widths, int batch,
-            boolean perImage, long[] counts) {
+    private Partition assemble(List<NDArray> features, Clustering clustering, int[] heights, int[] widths,
+            int batch, boolean perImage) {
+        int[] labels = clustering.labels();
         List<NDArray> assignments = new ArrayList<>(features.size());
         int offset = 0;
         for (int l = 0; l < features.size(); l++) {
@@ -110,7 +157,7 @@ final class KMeansPartitioner implements FeaturePartitioner {
             assignments.add(features.get(l).getManager().create(level, new Shape(batch, heights[l], widths[l])));
         }
         // Broadcast counts are per image; scaling all by N changes no normalised weight.
-        return new Partition(settings.subspaces(), assignments, settings.weighting().weights(counts));
+        return new Partition(settings.subspaces(), assignments, settings.weighting().weights(clustering.counts()));
     }
 
     /**

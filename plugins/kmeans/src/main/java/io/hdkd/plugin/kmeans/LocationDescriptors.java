@@ -165,7 +165,18 @@ final class LocationDescriptors {
         float[][] boxes = new float[targets.size()][];
         for (int n = 0; n < boxes.length; n++) {
             NDArray b = targets.get(n).boxes();
-            boxes[n] = b.getShape().size() == 0 ? new float[0] : b.toType(DataType.FLOAT32, false).toFloatArray();
+            Shape shape = b.getShape();
+            if (shape.size() == 0) {
+                boxes[n] = new float[0];
+                continue;
+            }
+            if (shape.dimension() != 2 || shape.get(1) != 4) {
+                throw new IllegalArgumentException("image " + n + ": boxes must be M x 4, got " + shape);
+            }
+            try (NDManager scope = NDManager.subManagerOf(b)) {
+                scope.tempAttachAll(b);
+                boxes[n] = b.toType(DataType.FLOAT32, false).toFloatArray();
+            }
         }
         return boxes;
     }

@@ -158,6 +158,22 @@ class KMeansPartitionerTest {
     }
 
     @Test
+    void positionClusteringIsReusedWhileTheGeometryStaysTheSame() {
+        KMeansPartitioner p = (KMeansPartitioner) partitioner("subspaces", "2");
+        List<FeatureLevel> levels = List.of(new FeatureLevel("p3", 8, 2));
+
+        Partition first = p.partition(List.of(zeros(1, 2, 4, 4)), levels, List.of());
+        Partition second = p.partition(List.of(zeros(2, 2, 4, 4)), levels, List.of());
+        assertThat(p.positionFits()).isEqualTo(1);
+        assertThat(Arrays.copyOf(labels(second, 0), 16)).containsExactly(labels(first, 0));
+
+        p.partition(List.of(zeros(1, 2, 6, 4)), levels, List.of());
+        assertThat(p.positionFits()).isEqualTo(2);
+        p.partition(List.of(zeros(1, 2, 6, 4)), List.of(new FeatureLevel("p4", 16, 2)), List.of());
+        assertThat(p.positionFits()).isEqualTo(3);
+    }
+
+    @Test
     void allIdenticalPointsLandInOneSubspaceWithoutNaN() {
         // Constant features only: the standardised column is all zeros, every descriptor the same.
         FeaturePartitioner p = partitioner("subspaces", "4", "scale-weight", "0", "position-weight", "0",
