@@ -50,10 +50,6 @@ final class KMeansPartitioner implements FeaturePartitioner {
         return settings.subspaces();
     }
 
-    KMeansSettings settings() {
-        return settings;
-    }
-
     @Override
     public Partition partition(List<NDArray> features, List<FeatureLevel> levels, List<ImageTargets> targets) {
         int batch = checkShapes(features, levels, targets);
