@@ -313,6 +313,28 @@ class KMeansPartitionerTest {
         }
     }
 
+    @Test
+    void halfPrecisionFeaturesGiveTheSameAnswerAndAreLeftAsTheyWere() {
+        Random data = new Random(4);
+        float[] values = new float[2 * 6 * 4 * 4];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) Math.round(data.nextGaussian() * 8) / 8; // exact in float16
+        }
+        NDArray single = manager.create(values, new Shape(2, 6, 4, 4));
+        NDArray half = single.toType(DataType.FLOAT16, true);
+        List<FeatureLevel> level = List.of(new FeatureLevel("c3", 8, 6));
+
+        for (String summary : List.of("mean", "projection")) {
+            FeaturePartitioner p = partitioner("subspaces", "3", "feature-weight", "2", "feature-summary", summary);
+            int[] fromSingle = labels(p.partition(List.of(single), level, List.of()), 0);
+            int[] fromHalf = labels(p.partition(List.of(half), level, List.of()), 0);
+            assertThat(fromHalf).as(summary).containsExactly(fromSingle);
+        }
+        assertThat(half.getDataType()).isEqualTo(DataType.FLOAT16);
+        assertThat(half.getManager()).isSameAs(manager);
+        assertThat(half.isReleased()).isFalse();
+    }
+
     private NDArray patterned(int channels, int side) {
         float[] data = new float[channels * side * side];
         for (int c = 0; c < channels; c++) {
