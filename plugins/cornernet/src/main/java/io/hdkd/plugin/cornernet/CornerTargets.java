@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.hdkd.api.ImageTargets;
+import io.hdkd.api.InvalidInputException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -74,7 +75,8 @@ record CornerTargets(NDArray tlHeatmap, NDArray brHeatmap, int[] image, int[] tl
                     continue;
                 }
                 if (label < 0 || label >= numClasses) {
-                    throw new IllegalArgumentException("label " + label + " outside [0, " + numClasses + ")");
+                    throw new InvalidInputException("label " + label + " of object " + k + " in image " + i
+                            + " of the batch is outside [0, " + numClasses + ")");
                 }
                 float fx1 = x1 / stride;
                 float fy1 = y1 / stride;
