@@ -20,6 +20,7 @@ import io.hdkd.api.ImageMeta;
 import io.hdkd.api.ImageTargets;
 import io.hdkd.api.LossTerms;
 import io.hdkd.api.Options;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -246,8 +247,8 @@ class CornerNetHeadTest {
         int plane = MAP * MAP;
         float[] tlEmb = new float[plane];
         float[] brEmb = new float[plane];
-        java.util.Arrays.fill(tlEmb, 5f);
-        java.util.Arrays.fill(brEmb, -5f);
+        Arrays.fill(tlEmb, 5f);
+        Arrays.fill(brEmb, -5f);
         float[] tlOff = new float[2 * plane];
         float[] brOff = new float[2 * plane];
         for (int k = 0; k < t.numObjects(); k++) {
