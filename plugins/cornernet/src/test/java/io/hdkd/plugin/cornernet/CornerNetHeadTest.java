@@ -77,6 +77,34 @@ class CornerNetHeadTest {
     }
 
     @Test
+    void eachImageOfABatchDecodesWithItsOwnMeta() {
+        DetectorHead head = head(3, CornerNetHeadFactoryTest.FPN, Map.of());
+        List<ImageMeta> metas = List.of(new ImageMeta(1L, 256, 256, 0.5f, 0.5f), new ImageMeta(2L, 64, 64, 2f, 2f));
+        float[][] first = {{4.5f, 6.25f, 60.0f, 50.5f}};
+        float[][] second = {{40.2f, 30.1f, 120.7f, 127.9f}};
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDList a = perfectOutputs(manager, 3, first, new int[] {1});
+            NDList b = perfectOutputs(manager, 3, second, new int[] {2});
+            NDList batch = new NDList();
+            for (int i = 0; i < a.size(); i++) {
+                batch.add(a.get(i).concat(b.get(i), 0));
+            }
+            List<List<Detection>> detections = head.decode(batch, metas, INPUT);
+            assertThat(detections).hasSize(2);
+            Detection d0 = detections.get(0).get(0);
+            Detection d1 = detections.get(1).get(0);
+            assertThat(detections.get(0)).hasSize(1);
+            assertThat(detections.get(1)).hasSize(1);
+            assertThat(d0.label()).isEqualTo(1);
+            assertThat(d1.label()).isEqualTo(2);
+            assertThat(new float[] {d0.x1(), d0.y1(), d0.x2(), d0.y2()})
+                    .containsExactly(new float[] {9f, 12.5f, 120f, 101f}, within(1e-4f));
+            assertThat(new float[] {d1.x1(), d1.y1(), d1.x2(), d1.y2()})
+                    .containsExactly(new float[] {20.1f, 15.05f, 60.35f, 63.95f}, within(1e-4f));
+        }
+    }
+
+    @Test
     void cornersWhoseEmbeddingsDifferByMoreThanTheThresholdAreNotPaired() {
         DetectorHead head = head(3, CornerNetHeadFactoryTest.FPN, Map.of());
         ImageMeta meta = new ImageMeta(9L, 128, 128, 1f, 1f);
