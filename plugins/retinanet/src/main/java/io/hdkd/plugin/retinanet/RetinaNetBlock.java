@@ -14,6 +14,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * The RetinaNet head network: a class tower and a box tower of {@code numConvs x (conv3x3 + ReLU)}, then a conv3x3
@@ -35,6 +38,7 @@ final class RetinaNetBlock extends AbstractBlock {
     private final int numClasses;
     private final int numAnchors;
     private final int numLevels;
+    private final int numConvs;
     private final SequentialBlock classTower;
     private final Conv2d classLogits;
     private final SequentialBlock boxTower;
@@ -46,6 +50,7 @@ final class RetinaNetBlock extends AbstractBlock {
         this.numClasses = numClasses;
         this.numAnchors = numAnchors;
         this.numLevels = numLevels;
+        this.numConvs = numConvs;
         // Child names follow torchvision's state dict (classification_head.conv, .cls_logits, ...).
         classTower = addChildBlock("classification_conv", tower(channels, numConvs));
         classLogits = addChildBlock("cls_logits", conv(numAnchors * numClasses));
@@ -60,6 +65,28 @@ final class RetinaNetBlock extends AbstractBlock {
         }
         float bias = (float) -Math.log((1 - priorProb) / priorProb);
         classLogits.getParameters().get("bias").setInitializer(new ConstantInitializer(bias));
+    }
+
+    /**
+     * torchvision's state-dict names of this head's tensors (relative to the head; a whole torchvision RetinaNet
+     * prefixes them with {@code head.}), each mapped to the parameter's name in {@link #getParameters()}. The
+     * channel layouts agree ({@code a * C + c} for classes, {@code a * 4 + j} for boxes), so tensors copy as they are.
+     */
+    Map<String, String> torchvisionNames() {
+        Map<String, String> names = new LinkedHashMap<>();
+        String[][] towers = {
+            {"classification_head", "01classification_conv", "cls_logits", "02cls_logits"},
+            {"regression_head", "03regression_conv", "bbox_reg", "04bbox_reg"}};
+        for (String[] t : towers) {
+            for (int i = 0; i < numConvs; i++) {
+                String djl = String.format(Locale.ROOT, "%s_%02dConv2d_", t[1], 2 * i + 1);
+                names.put(t[0] + ".conv." + i + ".0.weight", djl + "weight");
+                names.put(t[0] + ".conv." + i + ".0.bias", djl + "bias");
+            }
+            names.put(t[0] + "." + t[2] + ".weight", t[3] + "_weight");
+            names.put(t[0] + "." + t[2] + ".bias", t[3] + "_bias");
+        }
+        return names;
     }
 
     private static SequentialBlock tower(int channels, int numConvs) {

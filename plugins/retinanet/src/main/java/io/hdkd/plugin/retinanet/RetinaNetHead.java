@@ -90,6 +90,14 @@ final class RetinaNetHead implements DetectorHead {
         return config;
     }
 
+    /**
+     * For weight import: torchvision's RetinaNet head tensor names (without the model's {@code head.} prefix)
+     * mapped to this head's parameter names; see {@link RetinaNetBlock#torchvisionNames()}.
+     */
+    public Map<String, String> stateDictNames() {
+        return block.torchvisionNames();
+    }
+
     /** Anchors of every level for a padded input of {@code (H, W)}, {@code K_l x 4} each. */
     NDList anchors(NDManager manager, Shape inputShape) {
         return anchors.anchors(manager, inputShape);
@@ -97,6 +105,7 @@ final class RetinaNetHead implements DetectorHead {
 
     @Override
     public LossTerms loss(NDList rawOutputs, List<ImageTargets> targets, Shape inputShape) {
+        inputShape = heightWidth(inputShape);
         checkOutputs(rawOutputs, inputShape);
         int numLevels = levels.size();
         NDArray logits = NDArrays.concat(new NDList(rawOutputs.subList(0, numLevels)), 1);
@@ -206,6 +215,7 @@ final class RetinaNetHead implements DetectorHead {
 
     @Override
     public List<List<Detection>> decode(NDList rawOutputs, List<ImageMeta> metas, Shape inputShape) {
+        inputShape = heightWidth(inputShape);
         checkOutputs(rawOutputs, inputShape);
         int numLevels = levels.size();
         long batch = rawOutputs.get(0).getShape().get(0);
@@ -292,6 +302,15 @@ final class RetinaNetHead implements DetectorHead {
                         + " and N x " + rows + " x 4 (grid " + grid[0] + " x " + grid[1] + ", ceil(input / stride))");
             }
         }
+    }
+
+    /** The api passes {@code (H, W)}; a whole batch shape {@code (N, C, H, W)} is accepted too. */
+    private static Shape heightWidth(Shape s) {
+        int d = s.dimension();
+        if (d < 2) {
+            throw new IllegalArgumentException("input shape must end in (H, W), got " + s);
+        }
+        return new Shape(s.get(d - 2), s.get(d - 1));
     }
 
     private List<String> outputNames() {

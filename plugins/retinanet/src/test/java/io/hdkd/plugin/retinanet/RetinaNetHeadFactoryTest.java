@@ -55,6 +55,14 @@ class RetinaNetHeadFactoryTest {
                 count += p.getValue().getArray().size();
             }
             assertThat(count).isEqualTo(6_691_415L);
+            // Every parameter has its torchvision name, with torchvision's shapes.
+            Map<String, String> names = head.stateDictNames();
+            assertThat(names).hasSize(20);
+            assertThat(names.values()).containsExactlyInAnyOrderElementsOf(head.block().getParameters().keys());
+            assertThat(head.block().getParameters().get(names.get("classification_head.cls_logits.weight"))
+                    .getArray().getShape()).isEqualTo(new Shape(819, 256, 3, 3));
+            assertThat(head.block().getParameters().get(names.get("regression_head.conv.3.0.bias"))
+                    .getArray().getShape()).isEqualTo(new Shape(256));
         }
     }
 
