@@ -9,13 +9,16 @@ import java.util.Arrays;
  * Class-wise non-maximum suppression on arrays (DJL has none).
  *
  * <p>Classes are separated with the coordinate-offset trick: each box is shifted by {@code label x (range + 1)} so
- * boxes of different classes never overlap, and one IoU matrix (float64, so the large offsets cost no precision) is
- * computed for all candidates at once, sorted by score. Only the greedy pass runs in Java, over a {@code boolean[]}
- * copy of "IoU above threshold": it is inherently sequential, touches at most {@code K^2} flags for the at most
- * {@code levels x topk} candidates left after thresholding and top-k, and stops once {@code maxKeep} boxes are kept
- * (greedy NMS emits kept boxes in score order, so the first {@code maxKeep} do not depend on the rest).
+ * boxes of different classes never overlap, and IoUs (float64, so the large offsets cost no precision) are computed
+ * as NDArrays for all candidates at once, sorted by score. Only the greedy pass runs in Java, over a
+ * {@code boolean[]} copy of "IoU above threshold": it is inherently sequential, and there are at most
+ * {@code levels x topk} candidates left after thresholding and top-k. The IoU rows are computed in blocks of
+ * {@value #BLOCK} candidates (memory {@code BLOCK x K}, not {@code K x K}), and the pass stops once {@code maxKeep}
+ * boxes are kept: greedy NMS emits kept boxes in score order, so the first {@code maxKeep} do not depend on the rest.
  */
 final class BatchedNms {
+
+    static final int BLOCK = 256;
 
     private BatchedNms() {}
 
@@ -37,22 +40,26 @@ final class BatchedNms {
         NDArray sortedLabels = labels.get(new NDIndex("{}", order)).toType(DataType.FLOAT64, false);
         NDArray range = sorted.max().sub(sorted.min()).add(1.0);
         NDArray shifted = sorted.add(sortedLabels.mul(range).expandDims(1));
-        boolean[] suppresses = Boxes.iouMatrix(shifted, shifted).gt(iouThreshold).toBooleanArray();
         long[] sortedIndex = order.toType(DataType.INT64, false).toLongArray();
 
         int n = (int) k;
         boolean[] removed = new boolean[n];
         long[] kept = new long[Math.min(n, maxKeep)];
         int count = 0;
-        for (int i = 0; i < n && count < kept.length; i++) {
-            if (removed[i]) {
-                continue;
-            }
-            kept[count++] = sortedIndex[i];
-            int row = i * n;
-            for (int j = i + 1; j < n; j++) {
-                if (suppresses[row + j]) {
-                    removed[j] = true;
+        for (int start = 0; start < n && count < kept.length; start += BLOCK) {
+            int end = Math.min(n, start + BLOCK);
+            boolean[] suppresses = Boxes.iouMatrix(shifted.get(new NDIndex(start + ":" + end)), shifted)
+                    .gt(iouThreshold).toBooleanArray();
+            for (int i = start; i < end && count < kept.length; i++) {
+                if (removed[i]) {
+                    continue;
+                }
+                kept[count++] = sortedIndex[i];
+                int row = (i - start) * n;
+                for (int j = i + 1; j < n; j++) {
+                    if (suppresses[row + j]) {
+                        removed[j] = true;
+                    }
                 }
             }
         }

@@ -171,7 +171,10 @@ final class RetinaNetHead implements DetectorHead {
             NDArray anchorsHere = allAnchors.duplicate();
             anchorsHere.attach(scratch);
             for (ImageTargets t : targets) {
-                NDArray gt = t.boxes().toType(DataType.FLOAT32, false).reshape(-1, 4);
+                // Copies, so that everything derived from the targets is freed with the scratch manager.
+                NDArray gt = t.boxes().toType(DataType.FLOAT32, true).toDevice(anchorsHere.getDevice(), false);
+                gt.attach(scratch);
+                gt = gt.reshape(-1, 4);
                 long m = gt.getShape().get(0);
                 if (m == 0) {
                     cls.add(scratch.zeros(new Shape(k, numClasses)));
@@ -181,11 +184,12 @@ final class RetinaNetHead implements DetectorHead {
                     boxes.add(anchorsHere);
                     continue;
                 }
-                NDArray matched = matcher.match(Boxes.iouMatrix(anchorsHere, gt.toDevice(anchorsHere.getDevice(),
-                        false)));
+                NDArray matched = matcher.match(Boxes.iouMatrix(anchorsHere, gt));
                 NDArray isPositive = matched.gte(0L);
                 NDArray gtIndex = matched.maximum(0L);
-                NDArray labels = t.labels().toType(DataType.INT64, false).reshape(-1).get(new NDIndex("{}", gtIndex));
+                NDArray gtLabels = t.labels().toType(DataType.INT64, true).toDevice(anchorsHere.getDevice(), false);
+                gtLabels.attach(scratch);
+                NDArray labels = gtLabels.reshape(-1).get(new NDIndex("{}", gtIndex));
                 NDArray positiveF = isPositive.toType(DataType.FLOAT32, false);
                 cls.add(labels.oneHot(numClasses, DataType.FLOAT32).mul(positiveF.expandDims(1)));
                 valid.add(matched.neq(AnchorMatcher.IGNORED).toType(DataType.FLOAT32, false));

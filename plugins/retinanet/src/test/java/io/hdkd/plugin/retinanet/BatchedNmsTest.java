@@ -17,7 +17,8 @@ class BatchedNmsTest {
     void agreesWithANaivePerClassGreedyNmsOnRandomBoxes() {
         Random random = new Random(11);
         for (int trial = 0; trial < 5; trial++) {
-            int n = 300;
+            // More than one block of candidates, so suppression has to carry across blocks.
+            int n = 2 * BatchedNms.BLOCK + 100;
             float[] boxes = new float[n * 4];
             float[] scores = new float[n];
             long[] labels = new long[n];
