@@ -172,9 +172,9 @@ final class RetinaNetHead implements DetectorHead {
             anchorsHere.attach(scratch);
             for (ImageTargets t : targets) {
                 // Copies, so that everything derived from the targets is freed with the scratch manager.
-                NDArray gt = t.boxes().toType(DataType.FLOAT32, true).toDevice(anchorsHere.getDevice(), false);
+                NDArray gt = t.boxes().toDevice(anchorsHere.getDevice(), true);
                 gt.attach(scratch);
-                gt = gt.reshape(-1, 4);
+                gt = gt.toType(DataType.FLOAT32, false).reshape(-1, 4);
                 long m = gt.getShape().get(0);
                 if (m == 0) {
                     cls.add(scratch.zeros(new Shape(k, numClasses)));
@@ -187,9 +187,11 @@ final class RetinaNetHead implements DetectorHead {
                 NDArray matched = matcher.match(Boxes.iouMatrix(anchorsHere, gt));
                 NDArray isPositive = matched.gte(0L);
                 NDArray gtIndex = matched.maximum(0L);
-                NDArray gtLabels = t.labels().toType(DataType.INT64, true).toDevice(anchorsHere.getDevice(), false);
+                NDArray gtLabels = t.labels().toDevice(anchorsHere.getDevice(), true);
                 gtLabels.attach(scratch);
-                NDArray labels = gtLabels.reshape(-1).get(new NDIndex("{}", gtIndex));
+                gtLabels = gtLabels.toType(DataType.INT64, false).reshape(-1);
+                checkLabels(gtLabels, m);
+                NDArray labels = gtLabels.get(new NDIndex("{}", gtIndex));
                 NDArray positiveF = isPositive.toType(DataType.FLOAT32, false);
                 cls.add(labels.oneHot(numClasses, DataType.FLOAT32).mul(positiveF.expandDims(1)));
                 valid.add(matched.neq(AnchorMatcher.IGNORED).toType(DataType.FLOAT32, false));
@@ -205,6 +207,18 @@ final class RetinaNetHead implements DetectorHead {
                 x.attach(manager);
             }
             return a;
+        }
+    }
+
+    private void checkLabels(NDArray labels, long boxes) {
+        if (labels.size() != boxes) {
+            throw new IllegalArgumentException("targets have " + boxes + " boxes but " + labels.size() + " labels");
+        }
+        long min = labels.min().getLong();
+        long max = labels.max().getLong();
+        if (min < 0 || max >= numClasses) {
+            throw new IllegalArgumentException("target labels must be in [0, " + numClasses + "), got " + min
+                    + ".." + max);
         }
     }
 

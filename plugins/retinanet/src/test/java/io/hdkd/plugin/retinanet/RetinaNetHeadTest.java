@@ -234,6 +234,23 @@ class RetinaNetHeadTest {
         }
     }
 
+    @Test
+    void rejectsOutputsOfAnotherShapeAndLabelsOutOfRange() {
+        RetinaNetHead head = Heads.create(CLASSES, Heads.levels(3, 4, 8), Map.of());
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDList raw = rawOutputs(m, new float[][] {new float[K * CLASSES]}, new float[][] {new float[K * 4]});
+            List<ImageTargets> bad = List.of(new ImageTargets(m.create(gt, new Shape(2, 4)), m.create(new int[] {3, 0})));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> head.loss(raw, bad, INPUT))
+                    .hasMessageContaining("[0, 3)");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> head.loss(raw, bad, new Shape(96, 64)))
+                    .hasMessageContaining("p3").hasMessageContaining("12 x 8");
+            // A whole batch shape (N, C, H, W) is read as its (H, W).
+            List<ImageTargets> ok = List.of(new ImageTargets(m.create(gt, new Shape(2, 4)), m.create(new int[] {1, 0})));
+            assertThat(head.loss(raw, ok, new Shape(1, 3, 64, 64)).total().getFloat())
+                    .isEqualTo(head.loss(raw, ok, INPUT).total().getFloat());
+        }
+    }
+
     /** Per-level raw outputs for images given as flat {@code K x C} logits and {@code K x 4} deltas. */
     private static NDList rawOutputs(NDManager m, float[][] logits, float[][] deltas) {
         int n = logits.length;
