@@ -66,7 +66,8 @@ public record RetinaNetConfig(
             OptionSpec.choice("box-loss", "l1",
                     "box regression loss on positives: l1 (torchvision, mmdet), smooth-l1 (detectron2), giou",
                     "l1", "smooth-l1", "giou"),
-            OptionSpec.number("smooth-l1-beta", 1.0 / 9.0, "smooth-l1 switch point between L2 and L1"),
+            OptionSpec.number("smooth-l1-beta", 1.0 / 9.0,
+                    "smooth-l1 switch point between L2 and L1 (detectron/mmdet 1/9; torchvision's smooth_l1 uses 1.0)"),
             OptionSpec.list("box-weights", "1.0, 1.0, 1.0, 1.0", "box coder weights wx, wy, ww, wh"),
             OptionSpec.choice("loss-normalization", "image",
                     "divide each image's loss by its own positives and average over images (torchvision), "
