@@ -94,6 +94,7 @@ final class RetinaNetHead implements DetectorHead {
      * For weight import: torchvision's RetinaNet head tensor names (without the model's {@code head.} prefix)
      * mapped to this head's parameter names; see {@link RetinaNetBlock#torchvisionNames()}.
      */
+    @Override
     public Map<String, String> stateDictNames() {
         return block.torchvisionNames();
     }
