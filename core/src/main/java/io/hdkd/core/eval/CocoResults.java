@@ -2,10 +2,12 @@ package io.hdkd.core.eval;
 
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.MalformedJsonException;
 import com.google.gson.stream.JsonWriter;
 import io.hdkd.api.InvalidInputException;
 import io.hdkd.core.io.AtomicFiles;
 import io.hdkd.core.io.JsonErrors;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Reader;
@@ -50,8 +52,10 @@ public final class CocoResults {
             return out;
         } catch (NoSuchFileException e) {
             throw new InvalidInputException(file + ": no such file");
-        } catch (IOException | IllegalStateException | NumberFormatException e) {
+        } catch (MalformedJsonException | EOFException | IllegalStateException | NumberFormatException e) {
             throw new InvalidInputException(file + ": malformed JSON: " + JsonErrors.oneLine(e), e);
+        } catch (IOException e) {
+            throw new InvalidInputException(file + ": cannot read: " + JsonErrors.oneLine(e), e);
         }
     }
 

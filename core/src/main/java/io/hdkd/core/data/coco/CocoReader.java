@@ -2,12 +2,14 @@ package io.hdkd.core.data.coco;
 
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.MalformedJsonException;
 import io.hdkd.api.InvalidInputException;
 import io.hdkd.core.data.Category;
 import io.hdkd.core.data.DetectionDataset;
 import io.hdkd.core.data.ImageRecord;
 import io.hdkd.core.data.ObjectAnnotation;
 import io.hdkd.core.io.JsonErrors;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -187,8 +189,10 @@ public final class CocoReader {
                 return true;
             } catch (NoSuchFileException e) {
                 problem("no such file");
-            } catch (IOException | IllegalStateException | NumberFormatException e) {
+            } catch (MalformedJsonException | EOFException | IllegalStateException | NumberFormatException e) {
                 problem("malformed JSON: " + JsonErrors.oneLine(e));
+            } catch (IOException e) {
+                problem("cannot read: " + JsonErrors.oneLine(e));
             }
             return false;
         }
