@@ -195,6 +195,10 @@ public final class CocoEvaluator {
                     throw new InvalidInputException("detection #" + (i + 1) + ": category_id " + d.categoryId()
                             + " is not a category of the ground truth");
                 }
+                if (!Double.isFinite(d.score())) {
+                    throw new InvalidInputException("detection #" + (i + 1) + ": score must be a finite number, got "
+                            + d.score());
+                }
                 keys[i] = ((long) bucket(k, slot) << 32) | i;
                 score[i] = d.score();
             }

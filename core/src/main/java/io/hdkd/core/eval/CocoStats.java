@@ -53,8 +53,8 @@ public record CocoStats(double[] stats, List<ClassResult> perClass, long gtFound
 
     /**
      * The share of non-crowd ground-truth objects found, hdkd's simple companion to mAP: an object counts as found
-     * if some detection of its class in its image overlaps it with IoU >= 0.5 (no one-to-one matching, no score
-     * threshold). NaN if there is no non-crowd ground truth.
+     * if one of the (at most 100, as for mAP) best-scored detections of its class in its image overlaps it with
+     * IoU >= 0.5 (no one-to-one matching, no score threshold). NaN if there is no non-crowd ground truth.
      */
     public double foundShare() {
         return gtCount == 0 ? Double.NaN : (double) gtFound / gtCount;

@@ -72,7 +72,8 @@ class DataCheckCommandTest {
                 f + ": annotation id 2: bbox [95, 0, 10, 10] leaves image id 1 (100x80)",
                 f + ": annotation id 2: duplicate id",
                 f + ": annotation id 5: category_id 4 is not in \"categories\"");
-        assertThat(r.out()).contains("images 1 (0 without annotations)").endsWith("problems 7" + System.lineSeparator());
+        assertThat(r.out()).contains("images 1 (0 without annotations)")
+                .endsWith("problems 7" + System.lineSeparator());
     }
 
     @Test

@@ -67,7 +67,8 @@ class EvalCocoCommandTest {
 
         CliRun again = CliRun.of("eval-coco", gt, dets, "--output", report.toString());
         assertThat(again.exitCode()).isEqualTo(2);
-        assertThat(again.errLines()).containsExactly("hdkd: error: " + report + " exists; pass --force to overwrite it");
+        assertThat(again.errLines())
+                .containsExactly("hdkd: error: " + report + " exists; pass --force to overwrite it");
         assertThat(CliRun.of("eval-coco", gt, dets, "--output", report.toString(), "--force").exitCode()).isZero();
     }
 
@@ -78,7 +79,8 @@ class EvalCocoCommandTest {
         Path report = dir.resolve("out/report.txt");
 
         Path malformed = dir.resolve("bad.json");
-        Files.writeString(malformed, "[{\"image_id\": 1, \"category_id\": 1,\n \"bbox\": [1, 2, 3, 4] \"score\": 0.5}]");
+        Files.writeString(malformed,
+                "[{\"image_id\": 1, \"category_id\": 1,\n \"bbox\": [1, 2, 3, 4] \"score\": 0.5}]");
         CliRun r = CliRun.of("eval-coco", gt, malformed.toString(), "--output", report.toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.errLines()).hasSize(1);
@@ -123,11 +125,13 @@ class EvalCocoCommandTest {
     void badGroundTruthExitsTwo() throws IOException {
         Path gt = dir.resolve("gt.json");
         Files.writeString(gt, "{\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\", \"width\": 10}],"
-                + " \"annotations\": [], \"categories\": []}");
+                + " \"annotations\": [{\"id\": 3, \"image_id\": 1, \"category_id\": 2, \"bbox\": [0, 0, 1, 1]}],"
+                + " \"categories\": [{\"id\": 1, \"name\": \"a\"}]}");
         Path dets = dir.resolve("dets.json");
         Files.writeString(dets, "[]");
         CliRun r = CliRun.of("eval-coco", gt.toString(), dets.toString());
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.errLines()).containsExactly("hdkd: error: " + gt + ": image id 1: missing field \"height\"");
+        assertThat(r.errLines()).containsExactly(
+                "hdkd: error: " + gt + ": annotation id 3: category_id 2 is not in \"categories\"");
     }
 }

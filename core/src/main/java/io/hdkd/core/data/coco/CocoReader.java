@@ -44,11 +44,17 @@ public final class CocoReader {
      *
      * @param boxPolicy what to do with boxes outside their image or with non-positive size
      * @param checkImages also open every image file (header only) and compare its size with the declared one
+     * @param imageInfoRequired whether images need {@code file_name}, {@code width} and {@code height}; evaluation
+     *     does not use them (pycocotools neither), so ground truth written by other tools may leave them out
      */
-    public record Options(BoxPolicy boxPolicy, boolean checkImages) {
+    public record Options(BoxPolicy boxPolicy, boolean checkImages, boolean imageInfoRequired) {
         public static final Options STRICT = new Options(BoxPolicy.ERROR, false);
-        /** Ground truth for evaluation: boxes exactly as written, images not opened. */
-        public static final Options FOR_EVALUATION = new Options(BoxPolicy.KEEP, false);
+        /** Ground truth for evaluation: boxes exactly as written, images not opened, image sizes optional. */
+        public static final Options FOR_EVALUATION = new Options(BoxPolicy.KEEP, false, false);
+
+        public Options(BoxPolicy boxPolicy, boolean checkImages) {
+            this(boxPolicy, checkImages, true);
+        }
     }
 
     /**
@@ -174,7 +180,8 @@ public final class CocoReader {
                             sawImages = true;
                             readList(json, "images", () -> images.add(readImage(json)));
                         }
-                        case "annotations" -> readList(json, "annotations", () -> annotations.add(readAnnotation(json)));
+                        case "annotations" ->
+                                readList(json, "annotations", () -> annotations.add(readAnnotation(json)));
                         case "categories" -> {
                             sawCategories = true;
                             readList(json, "categories", () -> categories.add(readCategory(json)));
@@ -253,7 +260,8 @@ public final class CocoReader {
                     case "image_id" -> a.imageId = json.nextLong();
                     case "category_id" -> a.categoryId = json.nextInt();
                     case "area" -> a.area = json.nextDouble();
-                    case "iscrowd" -> a.crowd = json.peek() == JsonToken.BOOLEAN ? json.nextBoolean() : json.nextInt() != 0;
+                    case "iscrowd" ->
+                            a.crowd = json.peek() == JsonToken.BOOLEAN ? json.nextBoolean() : json.nextInt() != 0;
                     case "bbox" -> a.bbox = readNumbers(json);
                     default -> json.skipValue(); // segmentation, keypoints, ...: never materialised
                 }
@@ -323,6 +331,11 @@ public final class CocoReader {
             for (int i = 0; i < images.size(); i++) {
                 RawImage im = images.get(i);
                 String where = im.id == null ? "image #" + (i + 1) : "image id " + im.id;
+                if (!options.imageInfoRequired() && im.id != null) {
+                    im.fileName = im.fileName == null ? "" : im.fileName;
+                    im.width = im.width == null ? 0 : im.width;
+                    im.height = im.height == null ? 0 : im.height;
+                }
                 String missing = im.id == null ? "id" : im.fileName == null ? "file_name"
                         : im.width == null ? "width" : im.height == null ? "height" : null;
                 if (missing != null) {
@@ -333,12 +346,12 @@ public final class CocoReader {
                     problem(where + ": duplicate id");
                     continue;
                 }
-                if (im.width <= 0 || im.height <= 0) {
+                if (options.imageInfoRequired() && (im.width <= 0 || im.height <= 0)) {
                     problem(where + ": width and height must be > 0, got " + im.width + "x" + im.height);
                     continue;
                 }
                 Path path = ImageFiles.resolveInside(imageDir, im.fileName);
-                if (path == null) {
+                if (path == null && !(im.fileName.isEmpty() && !options.imageInfoRequired())) {
                     // Always refused, whatever the policy: reading it would leave the dataset's folder.
                     problem(where + ": file_name '" + im.fileName + "' escapes the image folder");
                     continue;

@@ -144,6 +144,15 @@ class CocoReaderTest {
     }
 
     @Test
+    void evaluationGroundTruthMayLeaveOutImageSizesAndNames() throws IOException {
+        Path f = write(file("{'id': 4}", "{'id': 1, 'image_id': 4, 'category_id': 1, 'bbox': [1, 2, 3, 4]}", CATS));
+        DetectionDataset ds = CocoReader.read(f, dir, CocoReader.Options.FOR_EVALUATION).dataset();
+        assertThat(ds.images()).singleElement().satisfies(im -> assertThat(im.objects()).hasSize(1));
+        assertThat(readError(file("{'id': 4}", "", CATS), BoxPolicy.ERROR))
+                .isEqualTo("image id 4: missing field \"file_name\"");
+    }
+
+    @Test
     void fileNamesEscapingTheImageFolderAreAlwaysRefused() throws IOException {
         for (BoxPolicy policy : BoxPolicy.values()) {
             assertThat(readError(file(IMG1.replace("a.png", "../secret.png"), "", CATS), policy))
