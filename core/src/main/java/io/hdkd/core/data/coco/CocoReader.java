@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -94,6 +95,7 @@ public final class CocoReader {
         Integer height;
     }
 
+    /** One annotation as parsed; a single instance is reused, the records live in {@link AnnotationColumns}. */
     private static final class RawAnnotation {
         Long id;
         Long imageId;
@@ -101,6 +103,127 @@ public final class CocoReader {
         double[] bbox;
         Double area;
         boolean crowd;
+
+        RawAnnotation clear() {
+            id = null;
+            imageId = null;
+            categoryId = null;
+            bbox = null;
+            area = null;
+            crowd = false;
+            return this;
+        }
+    }
+
+    /**
+     * The parsed annotations in primitive columns: COCO's train file has 860k of them, and an object (with boxed
+     * fields) per record would take several times the heap of the final dataset.
+     */
+    private static final class AnnotationColumns {
+        private static final byte HAS_ID = 1;
+        private static final byte HAS_IMAGE = 2;
+        private static final byte HAS_CATEGORY = 4;
+        private static final byte HAS_AREA = 8;
+        private static final byte CROWD = 16;
+
+        private int size;
+        private long[] id = new long[256];
+        private long[] imageId = new long[256];
+        private int[] categoryId = new int[256];
+        private double[] box = new double[4 * 256];
+        private double[] area = new double[256];
+        private byte[] flags = new byte[256];
+        /** The bbox's length as read (4 when valid), -1 if absent. */
+        private byte[] boxLength = new byte[256];
+
+        int size() {
+            return size;
+        }
+
+        void add(RawAnnotation a) {
+            if (size == id.length) {
+                int n = size * 2;
+                id = Arrays.copyOf(id, n);
+                imageId = Arrays.copyOf(imageId, n);
+                categoryId = Arrays.copyOf(categoryId, n);
+                box = Arrays.copyOf(box, 4 * n);
+                area = Arrays.copyOf(area, n);
+                flags = Arrays.copyOf(flags, n);
+                boxLength = Arrays.copyOf(boxLength, n);
+            }
+            int i = size++;
+            byte f = 0;
+            if (a.id != null) {
+                f |= HAS_ID;
+                id[i] = a.id;
+            }
+            if (a.imageId != null) {
+                f |= HAS_IMAGE;
+                imageId[i] = a.imageId;
+            }
+            if (a.categoryId != null) {
+                f |= HAS_CATEGORY;
+                categoryId[i] = a.categoryId;
+            }
+            if (a.area != null) {
+                f |= HAS_AREA;
+                area[i] = a.area;
+            }
+            if (a.crowd) {
+                f |= CROWD;
+            }
+            flags[i] = f;
+            boxLength[i] = (byte) (a.bbox == null ? -1 : a.bbox.length);
+            if (a.bbox != null && a.bbox.length == 4) {
+                System.arraycopy(a.bbox, 0, box, 4 * i, 4);
+            }
+        }
+
+        /** Loads record {@code i} into {@code into}. */
+        RawAnnotation get(int i, RawAnnotation into) {
+            into.clear();
+            byte f = flags[i];
+            into.id = (f & HAS_ID) != 0 ? id[i] : null;
+            into.imageId = (f & HAS_IMAGE) != 0 ? imageId[i] : null;
+            into.categoryId = (f & HAS_CATEGORY) != 0 ? categoryId[i] : null;
+            into.area = (f & HAS_AREA) != 0 ? area[i] : null;
+            into.crowd = (f & CROWD) != 0;
+            int len = boxLength[i];
+            if (len == 4) {
+                into.bbox = Arrays.copyOfRange(box, 4 * i, 4 * i + 4);
+            } else if (len >= 0) {
+                into.bbox = new double[len];
+            }
+            return into;
+        }
+
+        /** Marks every record whose id already appeared earlier in the file. */
+        boolean[] repeatedIds() {
+            long[] sorted = new long[size];
+            int n = 0;
+            for (int i = 0; i < size; i++) {
+                if ((flags[i] & HAS_ID) != 0) {
+                    sorted[n++] = id[i];
+                }
+            }
+            Arrays.sort(sorted, 0, n);
+            Set<Long> shared = new HashSet<>();
+            for (int i = 1; i < n; i++) {
+                if (sorted[i] == sorted[i - 1]) {
+                    shared.add(sorted[i]);
+                }
+            }
+            boolean[] repeated = new boolean[size];
+            if (!shared.isEmpty()) {
+                Set<Long> seen = new HashSet<>();
+                for (int i = 0; i < size; i++) {
+                    if ((flags[i] & HAS_ID) != 0 && shared.contains(id[i]) && !seen.add(id[i])) {
+                        repeated[i] = true;
+                    }
+                }
+            }
+            return repeated;
+        }
     }
 
     private static final class RawCategory {
@@ -116,7 +239,8 @@ public final class CocoReader {
         private final boolean collect;
         private final List<String> problems = new ArrayList<>();
         private final List<RawImage> images = new ArrayList<>();
-        private final List<RawAnnotation> annotations = new ArrayList<>();
+        private final AnnotationColumns annotations = new AnnotationColumns();
+        private final RawAnnotation scratch = new RawAnnotation();
         private final List<RawCategory> categories = new ArrayList<>();
         private boolean sawImages;
         private boolean sawCategories;
@@ -247,7 +371,7 @@ public final class CocoReader {
         }
 
         private RawAnnotation readAnnotation(JsonReader json) throws IOException {
-            RawAnnotation a = new RawAnnotation();
+            RawAnnotation a = scratch.clear();
             json.beginObject();
             while (json.hasNext()) {
                 String name = json.nextName();
@@ -371,13 +495,13 @@ public final class CocoReader {
         private Map<Long, List<ObjectAnnotation>> resolveAnnotations(Map<Long, RawImage> imageById,
                 Map<Integer, Integer> classOfId) {
             Map<Long, List<ObjectAnnotation>> byImage = new HashMap<>();
-            Set<Long> ids = new HashSet<>();
+            boolean[] repeated = annotations.repeatedIds();
             Set<Long> knownImageIds = new HashSet<>();
             for (RawImage im : images) {
                 knownImageIds.add(im.id);
             }
             for (int i = 0; i < annotations.size(); i++) {
-                RawAnnotation a = annotations.get(i);
+                RawAnnotation a = annotations.get(i, scratch);
                 String where = a.id == null ? "annotation #" + (i + 1) : "annotation id " + a.id;
                 String missing = a.id == null ? "id" : a.imageId == null ? "image_id"
                         : a.categoryId == null ? "category_id" : a.bbox == null ? "bbox" : null;
@@ -385,7 +509,7 @@ public final class CocoReader {
                     problem(where + ": missing field \"" + missing + "\"");
                     continue;
                 }
-                if (!ids.add(a.id)) {
+                if (repeated[i]) {
                     problem(where + ": duplicate id");
                     continue;
                 }
