@@ -3,7 +3,9 @@ package io.hdkd.core.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hdkd.api.Detection;
 import io.hdkd.api.InvalidInputException;
+import io.hdkd.core.data.Category;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +31,13 @@ class CocoResultsTest {
             assertThat(files).containsExactly(f); // no temporary file left behind
         }
         assertThat(Files.readString(f)).startsWith("[{\"image_id\":139,\"category_id\":1,\"bbox\":[412.8,157.61,");
+    }
+
+    @Test
+    void modelDetectionsMapToCocoCategoryIdsAndXywh() {
+        List<Category> cats = List.of(new Category(1, "person"), new Category(18, "dog"));
+        CocoDetection d = CocoDetection.of(7, new Detection(1, 0.5f, 10, 20, 40, 60), cats);
+        assertThat(d).isEqualTo(new CocoDetection(7, 18, 10, 20, 30, 40, 0.5));
     }
 
     @Test
