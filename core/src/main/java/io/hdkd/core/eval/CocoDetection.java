@@ -18,7 +18,8 @@ public record CocoDetection(long imageId, int categoryId, double x, double y, do
      */
     public static CocoDetection of(long imageId, Detection d, List<Category> categories) {
         if (d.label() < 0 || d.label() >= categories.size()) {
-            throw new IllegalArgumentException("detection label " + d.label() + " outside 0.." + (categories.size() - 1));
+            throw new IllegalArgumentException(
+                    "detection label " + d.label() + " outside 0.." + (categories.size() - 1));
         }
         return new CocoDetection(imageId, categories.get(d.label()).cocoId(), d.x1(), d.y1(), d.x2() - d.x1(),
                 d.y2() - d.y1(), d.score());
