@@ -8,15 +8,13 @@ import io.hdkd.core.data.ImageRecord;
 import io.hdkd.core.data.ObjectAnnotation;
 import io.hdkd.core.data.coco.CocoWriter;
 import io.hdkd.core.io.AtomicFiles;
+import io.hdkd.core.io.Directories;
 import io.hdkd.core.progress.ProgressBar;
 import io.hdkd.core.util.Seeds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -77,7 +75,7 @@ public final class SynthDatasetWriter {
             tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
             Result result = writeInto(config, tmp, target, progress);
             if (Files.exists(target)) {
-                deleteRecursively(target);
+                Directories.deleteRecursively(target);
             }
             AtomicFiles.move(tmp, target);
             tmp = null;
@@ -87,7 +85,7 @@ public final class SynthDatasetWriter {
         } finally {
             if (tmp != null) {
                 try {
-                    deleteRecursively(tmp);
+                    Directories.deleteRecursively(tmp);
                 } catch (IOException ignored) {
                     // best effort; the temporary folder is hidden and named after the target
                 }
@@ -176,27 +174,5 @@ public final class SynthDatasetWriter {
             d += scenes[i].dropped();
         }
         return d;
-    }
-
-    static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }
