@@ -11,7 +11,8 @@ import java.util.List;
 public record Scene(BufferedImage image, List<SceneObject> objects, int dropped) {
 
     /**
-     * One annotated object: the tight box of its visible pixels ({@code x, y, w, h}, pixel edges) and their count.
+     * One annotated object: the tight box of its visible pixels ({@code x, y, w, h}, pixel edges) and its visible area
+     * in pixels (antialiasing coverage summed).
      */
-    public record SceneObject(int classIndex, int x, int y, int width, int height, int visiblePixels) {}
+    public record SceneObject(int classIndex, int x, int y, int width, int height, double area) {}
 }

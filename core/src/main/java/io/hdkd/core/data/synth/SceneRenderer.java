@@ -5,7 +5,6 @@ import java.awt.Graphics2D;
 import java.awt.Rectangle;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,16 +14,16 @@ import java.util.SplittableRandom;
 /**
  * Renders one synthetic scene: background, clutter, then objects in order, later ones over earlier ones.
  *
- * <p>Boxes come from pixels, not from the shapes' geometry: every object's outline is rasterised into a coverage mask
- * (a pixel belongs to an object if the antialiased outline covers at least half of it), later objects take pixels
- * from earlier ones, and an object's box is the tight box of the pixels it still owns. An object keeping less than
- * {@link #MIN_VISIBLE_FRACTION} of its pixels is dropped from the annotations (it stays in the picture, like an
- * unlabelled, mostly hidden person in a crowd). Its {@code area} is its visible pixel count, as COCO's area is the
- * segment's.
+ * <p>Boxes come from pixels, not from the shapes' geometry: every object's outline is rasterised with antialiasing
+ * into a coverage mask, later objects take the pixels they touch from earlier ones, and an object's box is the tight
+ * box of the pixels it still owns, i.e. of its visible ink. An object keeping less than
+ * {@link #MIN_VISIBLE_FRACTION} of its area visible is dropped from the annotations (it stays in the picture, like an
+ * unlabelled, mostly hidden person in a crowd). Its {@code area} is the coverage summed over its visible pixels, as
+ * COCO's area is the segment's, not the box's.
  */
 public final class SceneRenderer {
 
-    /** Objects keeping less than this fraction of their pixels visible are not annotated. */
+    /** Objects keeping less than this fraction of their area visible are not annotated. */
     public static final double MIN_VISIBLE_FRACTION = 0.5;
     /** Per-channel amplitude of the final pixel noise. */
     private static final int NOISE = 6;
@@ -43,24 +42,37 @@ public final class SceneRenderer {
 
     /** Renders the scene determined by {@code rnd} (same random state, same pixels and boxes). */
     public Scene render(SplittableRandom rnd) {
+        return render(rnd, true);
+    }
+
+    /**
+     * @param clutter false to leave out background, distractors and noise (a black canvas with the objects alone),
+     *     for tests that check boxes against pixels; the objects and boxes are the same either way
+     */
+    Scene render(SplittableRandom rnd, boolean clutter) {
+        // separate streams, so the objects do not depend on whether the clutter is drawn
+        SplittableRandom objectRnd = rnd.split();
+        SplittableRandom clutterRnd = rnd.split();
         BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
         int[] rgb = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
-        Backgrounds.paint(rgb, size, rnd);
-
+        if (clutter) {
+            Backgrounds.paint(rgb, size, clutterRnd);
+        }
         Graphics2D g = image.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
             g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
-            double scale = size / 256.0;
-            int distractors = between(rnd, preset.minDistractors(), preset.maxDistractors());
-            for (int k = 0; k < distractors; k++) {
-                ShapeClass.distractor(size, scale, rnd).accept(g);
+            if (clutter) {
+                double scale = size / 256.0;
+                int distractors = between(clutterRnd, preset.minDistractors(), preset.maxDistractors());
+                for (int k = 0; k < distractors; k++) {
+                    ShapeClass.distractor(size, scale, clutterRnd).accept(g);
+                }
             }
-
-            int count = between(rnd, preset.minObjects(), preset.maxObjects());
+            int count = between(objectRnd, preset.minObjects(), preset.maxObjects());
             List<Placed> placed = new ArrayList<>(count);
             for (int k = 0; k < count; k++) {
-                Placed p = place(rnd, placed);
+                Placed p = place(objectRnd, placed);
                 if (p != null) {
                     placed.add(p);
                     p.drawn().painter().accept(g);
@@ -68,7 +80,9 @@ public final class SceneRenderer {
             }
             List<SceneObject> objects = new ArrayList<>();
             int dropped = annotate(placed, objects);
-            Backgrounds.addNoise(rgb, NOISE, rnd);
+            if (clutter) {
+                Backgrounds.addNoise(rgb, NOISE, clutterRnd);
+            }
             return new Scene(image, objects, dropped);
         } finally {
             g.dispose();
@@ -109,14 +123,15 @@ public final class SceneRenderer {
 
     /** Resolves occlusion on an owner map and appends the sufficiently visible objects; returns the dropped count. */
     private int annotate(List<Placed> placed, List<SceneObject> out) {
-        int[] owner = new int[size * size];
-        Arrays.fill(owner, -1);
-        int[] drawnPixels = new int[placed.size()];
-        for (int k = 0; k < placed.size(); k++) {
-            drawnPixels[k] = rasterise(placed.get(k).drawn(), owner, k);
-        }
         int n = placed.size();
-        int[] visible = new int[n];
+        int[] owner = new int[size * size];
+        float[] coverage = new float[size * size];
+        Arrays.fill(owner, -1);
+        double[] drawnArea = new double[n];
+        for (int k = 0; k < n; k++) {
+            drawnArea[k] = rasterise(placed.get(k).drawn(), owner, coverage, k);
+        }
+        double[] visibleArea = new double[n];
         int[] minX = new int[n];
         int[] minY = new int[n];
         int[] maxX = new int[n];
@@ -129,7 +144,7 @@ public final class SceneRenderer {
             for (int x = 0; x < size; x++) {
                 int k = owner[y * size + x];
                 if (k >= 0) {
-                    visible[k]++;
+                    visibleArea[k] += coverage[y * size + x];
                     minX[k] = Math.min(minX[k], x);
                     minY[k] = Math.min(minY[k], y);
                     maxX[k] = Math.max(maxX[k], x);
@@ -139,23 +154,28 @@ public final class SceneRenderer {
         }
         int dropped = 0;
         for (int k = 0; k < n; k++) {
-            if (drawnPixels[k] == 0 || visible[k] < MIN_VISIBLE_FRACTION * drawnPixels[k]) {
+            if (drawnArea[k] <= 0 || maxX[k] < 0 || visibleArea[k] < MIN_VISIBLE_FRACTION * drawnArea[k]) {
                 dropped++;
                 continue;
             }
+            double area = Math.round(visibleArea[k] * 100) / 100.0;
             out.add(new SceneObject(placed.get(k).classIndex(), minX[k], minY[k], maxX[k] - minX[k] + 1,
-                    maxY[k] - minY[k] + 1, visible[k]));
+                    maxY[k] - minY[k] + 1, area));
         }
         return dropped;
     }
 
-    /** Marks the pixels the outline covers (at least half) as owned by {@code k}; returns how many. */
-    private int rasterise(ShapeClass.Drawn drawn, int[] owner, int k) {
+    /**
+     * Marks the pixels the outline touches as owned by {@code k} (over earlier owners) with their antialiasing
+     * coverage; returns the object's drawn area (sum of coverage).
+     */
+    private double rasterise(ShapeClass.Drawn drawn, int[] owner, float[] coverage, int k) {
         Rectangle b = drawn.outline().getBounds().intersection(new Rectangle(0, 0, size, size));
         if (b.isEmpty()) {
             return 0;
         }
-        BufferedImage mask = new BufferedImage(b.width, b.height, BufferedImage.TYPE_BYTE_GRAY);
+        // alpha of a shape filled onto a transparent canvas is exactly the rasteriser's coverage
+        BufferedImage mask = new BufferedImage(b.width, b.height, BufferedImage.TYPE_INT_ARGB);
         Graphics2D g = mask.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -165,17 +185,20 @@ public final class SceneRenderer {
         } finally {
             g.dispose();
         }
-        byte[] cover = ((DataBufferByte) mask.getRaster().getDataBuffer()).getData();
-        int count = 0;
+        int[] argb = ((DataBufferInt) mask.getRaster().getDataBuffer()).getData();
+        double area = 0;
         for (int y = 0; y < b.height; y++) {
             for (int x = 0; x < b.width; x++) {
-                if ((cover[y * b.width + x] & 0xff) >= 128) {
-                    owner[(b.y + y) * size + b.x + x] = k;
-                    count++;
+                int alpha = argb[y * b.width + x] >>> 24;
+                if (alpha > 0) {
+                    int p = (b.y + y) * size + b.x + x;
+                    owner[p] = k;
+                    coverage[p] = alpha / 255f;
+                    area += alpha / 255.0;
                 }
             }
         }
-        return count;
+        return area;
     }
 
     private static int between(SplittableRandom rnd, int lo, int hi) {

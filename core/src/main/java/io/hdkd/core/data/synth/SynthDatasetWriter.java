@@ -161,7 +161,7 @@ public final class SynthDatasetWriter {
             List<ObjectAnnotation> objects = new ArrayList<>(s.objects().size());
             for (Scene.SceneObject o : s.objects()) {
                 objects.add(new ObjectAnnotation(nextAnnotationId[0]++, o.classIndex(), o.x(), o.y(), o.width(),
-                        o.height(), o.visiblePixels(), false));
+                        o.height(), o.area(), false));
             }
             images.add(new ImageRecord(i + 1, fileName(i), side, side, objects));
         }
