@@ -1,6 +1,7 @@
 package io.hdkd.core.data.loader;
 
 import io.hdkd.api.ImageMeta;
+import io.hdkd.api.InvalidInputException;
 import io.hdkd.core.data.DetectionDataset;
 import io.hdkd.core.data.ImageRecord;
 import io.hdkd.core.data.ObjectAnnotation;
@@ -35,7 +36,7 @@ final class SamplePreparer {
         ImageRecord record = dataset.images().get(index);
         FloatImage src = ImageDecoder.read(dataset.imageDir().resolve(record.fileName()));
         if (src.width() != record.width() || src.height() != record.height()) {
-            throw new io.hdkd.api.InvalidInputException("image " + record.fileName() + " is " + src.width() + "x"
+            throw new InvalidInputException("image " + record.fileName() + " is " + src.width() + "x"
                     + src.height() + " but the annotations say " + record.width() + "x" + record.height());
         }
         int w = src.width();

@@ -1,6 +1,7 @@
 package io.hdkd.core.data.synth;
 
 import io.hdkd.core.data.synth.Scene.SceneObject;
+import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.Rectangle;
 import java.awt.RenderingHints;
@@ -180,7 +181,7 @@ public final class SceneRenderer {
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
             g.translate(-b.x, -b.y);
-            g.setColor(java.awt.Color.WHITE);
+            g.setColor(Color.WHITE);
             g.fill(drawn.outline());
         } finally {
             g.dispose();

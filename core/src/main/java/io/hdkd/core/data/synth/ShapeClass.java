@@ -6,6 +6,7 @@ import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.Shape;
 import java.awt.geom.AffineTransform;
+import java.awt.geom.Arc2D;
 import java.awt.geom.Area;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Line2D;
@@ -172,8 +173,8 @@ public enum ShapeClass {
         } else if (kind == 1) {
             double start = rnd.nextDouble(0, 360);
             double extent = rnd.nextDouble(60, 200);
-            Shape arc = new java.awt.geom.Arc2D.Double(x - len / 2, y - len / 2, len, len, start, extent,
-                    java.awt.geom.Arc2D.OPEN);
+            Shape arc = new Arc2D.Double(x - len / 2, y - len / 2, len, len, start, extent,
+                    Arc2D.OPEN);
             return g -> {
                 g.setColor(c);
                 g.setStroke(new BasicStroke(width));

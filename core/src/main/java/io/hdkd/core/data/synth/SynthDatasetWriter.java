@@ -65,6 +65,8 @@ public final class SynthDatasetWriter {
     /**
      * Writes the dataset to {@code outDir}. The caller has checked with {@link AtomicFiles#checkWritable} that
      * {@code outDir} may be replaced.
+     *
+     * @param progress stepped once per image, or null
      */
     public static Result write(SynthConfig config, Path outDir, ProgressBar progress) {
         Path target = outDir.toAbsolutePath().normalize();

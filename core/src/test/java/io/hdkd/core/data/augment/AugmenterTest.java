@@ -6,10 +6,15 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.hdkd.api.InvalidInputException;
 import io.hdkd.api.Options;
+import io.hdkd.core.data.image.AffineWarp;
 import io.hdkd.core.data.image.FloatImage;
 import java.awt.geom.AffineTransform;
+import java.awt.geom.NoninvertibleTransformException;
 import java.awt.geom.Rectangle2D;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -152,12 +157,12 @@ class AugmenterTest {
             try {
                 crop = plan.geometry().createInverse().createTransformedShape(new Rectangle2D.Double(0, 0, W, H))
                         .getBounds2D();
-            } catch (java.awt.geom.NoninvertibleTransformException e) {
+            } catch (NoninvertibleTransformException e) {
                 throw new AssertionError(e);
             }
             assertThat(crop.getWidth() * crop.getHeight()).isCloseTo(0.25 * W * H, within(1.0));
             Boxes out = plan.apply(boxes);
-            java.util.Set<Integer> kept = new java.util.HashSet<>();
+            Set<Integer> kept = new HashSet<>();
             for (int l : out.labels()) {
                 kept.add(l);
             }
@@ -214,7 +219,7 @@ class AugmenterTest {
         AugmentPlan b = aug.sample(W, H, new SplittableRandom(99));
         assertThat(a.geometry()).isEqualTo(b.geometry());
         FloatImage img = FloatImage.zeros(3, H, W);
-        java.util.Arrays.fill(img.data(), 0.5f);
+        Arrays.fill(img.data(), 0.5f);
         assertThat(a.apply(img, new float[] {0, 0, 0}).data()).containsExactly(b.apply(img, new float[] {0, 0, 0})
                 .data());
     }
@@ -240,7 +245,7 @@ class AugmenterTest {
         for (int i = 0; i < img.data().length; i++) {
             img.data()[i] = (i % 17) / 17f;
         }
-        FloatImage out = io.hdkd.core.data.image.AffineWarp.warp(img, new AffineTransform(), W, H,
+        FloatImage out = AffineWarp.warp(img, new AffineTransform(), W, H,
                 new float[] {0, 0, 0});
         assertThat(out.data()).containsExactly(img.data(), within(1e-6f));
     }

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,7 +127,7 @@ class DetectionLoaderTest {
                 assertThat(b.targets().get(0).boxes().toFloatArray()).containsExactly(0, 0, 64, 64);
             }
             assertThat(it.hasNext()).isFalse();
-            assertThatThrownBy(it::next).isInstanceOf(java.util.NoSuchElementException.class);
+            assertThatThrownBy(it::next).isInstanceOf(NoSuchElementException.class);
         }
     }
 
