@@ -11,7 +11,9 @@ import io.hdkd.core.io.AtomicFiles;
 import io.hdkd.core.io.Directories;
 import io.hdkd.core.progress.ProgressBar;
 import io.hdkd.core.util.Seeds;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +21,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.stream.IntStream;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 
 /**
@@ -107,15 +113,13 @@ public final class SynthDatasetWriter {
         int nTrain = config.trainImages();
         SceneRenderer renderer = new SceneRenderer(config.preset(), config.size());
         Scene[] scenes = new Scene[n];
-        IntStream.range(0, n).parallel().forEach(i -> {
+        renderAll(n, i -> {
             Scene scene = renderer.render(imageRandom(config.seed(), config.preset(), i));
             Path file = (i < nTrain ? trainImages : valImages).resolve(fileName(i));
-            try {
-                if (!ImageIO.write(scene.image(), "png", file.toFile())) {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+                if (!ImageIO.write(scene.image(), "png", out)) {
                     throw new IOException("no PNG writer available");
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
             }
             // Keep boxes only: the pixels are on disk and holding N images would cost memory.
             scenes[i] = new Scene(null, scene.objects(), scene.dropped());
@@ -149,6 +153,61 @@ public final class SynthDatasetWriter {
         AtomicFiles.writeString(dir.resolve("stats.json"),
                 new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(stats) + "\n");
         return new Result(train, val, trainStats, valStats);
+    }
+
+    /** Work on one image index. */
+    @FunctionalInterface
+    private interface ImageTask {
+        void run(int index) throws IOException;
+    }
+
+    /**
+     * Runs {@code task} for indices 0..n-1 on all cores. On the first failure the rest is cancelled and this returns
+     * only after every worker has stopped, so the caller can delete the temporary folder without racing a writer.
+     */
+    private static void renderAll(int n, ImageTask task) throws IOException {
+        int threads = Math.max(1, Math.min(n, Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "hdkd-synth");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                futures.add(pool.submit(() -> {
+                    task.run(index);
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof IOException io) {
+                        throw io;
+                    }
+                    if (cause instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new IllegalStateException(cause);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+            try {
+                if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("synthetic image workers did not stop");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     static String fileName(int index) {

@@ -1,14 +1,18 @@
 package io.hdkd.core.data.synth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.hdkd.core.cli.Main;
+import io.hdkd.core.progress.ProgressBar;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -144,6 +148,31 @@ class SynthDatasetWriterTest {
         // sparse objects are tiny: every box side at most the preset's largest extent (plus rasterisation slack)
         sparse.train().images().forEach(im -> im.objects().forEach(o -> assertThat(Math.max(o.width(), o.height()))
                 .isLessThanOrEqualTo(SynthPreset.SPARSE.maxSize(size) + 2)));
+    }
+
+    @Test
+    void aFailureHalfWayLeavesNothingBehindAndKeepsTheOldOutput(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("ds");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("old.txt"), "old");
+        // a progress sink that breaks after a few images, as a full disk or a kill would
+        PrintStream failing = new PrintStream(new OutputStream() {
+            private int bytes;
+
+            @Override
+            public void write(int b) {
+                if (++bytes > 200) {
+                    throw new IllegalStateException("disk full");
+                }
+            }
+        });
+        ProgressBar bar = new ProgressBar("synth", 10, "img", failing, false, System::nanoTime);
+        assertThatThrownBy(() -> SynthDatasetWriter.write(new SynthConfig(SynthPreset.SPARSE, 10, 64, 1, 0.2), out,
+                bar)).hasMessageContaining("disk full");
+        try (Stream<Path> siblings = Files.list(dir)) {
+            assertThat(siblings.map(p -> p.getFileName().toString())).containsExactly("ds");
+        }
+        assertThat(Files.readString(out.resolve("old.txt"))).isEqualTo("old");
     }
 
     @Test
