@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
  * a synthetic dataset generated into a temporary folder first. {@code median_step_ms} is the median time per batch as
  * the consumer sees it (waiting included), so a loader that keeps up with training shows a small value.
  */
-@Command(name = "loader", description = "Measure data loading + augmentation throughput on synthetic data.",
+@Command(name = "loader", mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class, description = "Measure data loading + augmentation throughput on synthetic data.",
         sortOptions = false)
 public final class BenchLoaderCommand implements Callable<Integer> {
 

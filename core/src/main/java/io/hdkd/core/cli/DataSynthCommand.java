@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
  * {@code hdkd data synth}: writes a synthetic COCO dataset (PNG images, instances JSON for a train and a val split,
  * stats.json) for one of the three object regimes. Same seed, same bytes.
  */
-@Command(name = "synth", description = "Generate a synthetic COCO-format detection dataset (dense, coarse or sparse).",
+@Command(name = "synth", mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class, description = "Generate a synthetic COCO-format detection dataset (dense, coarse or sparse).",
         sortOptions = false)
 public final class DataSynthCommand implements Callable<Integer> {
 
