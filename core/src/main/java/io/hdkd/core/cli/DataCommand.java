@@ -7,7 +7,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code hdkd data ...}: make, check and inspect detection datasets. */
 @Command(name = "data", description = "Make, check and inspect detection datasets.",
-        subcommands = {DataCheckCommand.class})
+        subcommands = {DataSynthCommand.class, DataCheckCommand.class})
 public final class DataCommand implements Runnable {
 
     @Spec
