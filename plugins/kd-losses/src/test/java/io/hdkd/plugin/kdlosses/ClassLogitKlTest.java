@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,7 +65,7 @@ class ClassLogitKlTest {
         assertThat(v[2]).isCloseTo(0, within(1e-6));
         assertThat(v[3]).isCloseTo(0, within(1e-6));
         double[] grad = values(s.getGradient());
-        assertThat(java.util.Arrays.stream(grad).allMatch(Double::isFinite)).isTrue();
+        assertThat(Arrays.stream(grad).allMatch(Double::isFinite)).isTrue();
         // d/ds KL = (p_s - p_t) / T: -1 and +1 where the logits disagree
         assertThat(grad[0]).isCloseTo(-1, within(1e-5));
         assertThat(grad[1]).isCloseTo(1, within(1e-5));

@@ -3,9 +3,11 @@ package io.hdkd.plugin.kdlosses;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.hdkd.api.ComponentContext;
 import io.hdkd.api.DistillationInput;
+import io.hdkd.api.DistillationLossFactory;
 import io.hdkd.api.DistillationPair;
 import io.hdkd.api.FeatureLevel;
 import io.hdkd.api.HeadOutput;
@@ -33,12 +35,7 @@ final class Fixtures {
     }
 
     static double[] values(NDArray a) {
-        float[] f = a.toFloatArray();
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
+        return a.toType(DataType.FLOAT64, false).toDoubleArray();
     }
 
     static ComponentContext context(DistillationPair pair) {
@@ -54,7 +51,7 @@ final class Fixtures {
         return new DistillationPair(List.of(), List.of(), student, teacher, studentType, teacherType);
     }
 
-    static Options options(io.hdkd.api.DistillationLossFactory factory, Map<String, String> given) {
+    static Options options(DistillationLossFactory factory, Map<String, String> given) {
         return Options.of("distill.loss.x.", factory.options(), given);
     }
 
@@ -74,6 +71,6 @@ final class Fixtures {
     }
 
     static float scalar(NDArray a) {
-        return a.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).getFloat();
+        return a.toType(DataType.FLOAT32, false).getFloat();
     }
 }
