@@ -27,8 +27,9 @@ import java.util.List;
  *       with one shape per adapted level, in the order of {@link #studentTaps()}, each {@code (N, C_student, H, W)}
  *       of that student tap. Conv weights are drawn from a generator seeded with the run's seed, so the start is
  *       deterministic; do not override the WEIGHT initializer.</li>
- *   <li>Train its parameters with the student's (same optimizer); the loss runs it in training mode, so BatchNorm
- *       uses batch statistics.</li>
+ *   <li>Train its parameters with the student's (same optimizer, same device; the loss reads them through a
+ *       non-copying {@code ParameterStore}, so gradients land on the parameter arrays themselves). The loss runs it in
+ *       training mode, so BatchNorm uses batch statistics (running statistics for a single-location map).</li>
  *   <li>Drop it when saving the student: it only exists to make the loss comparable.</li>
  * </ul>
  * {@link #forward} maps an {@code NDList} of those student taps (same order) to the adapted maps, shape
@@ -75,10 +76,16 @@ public final class FeatureAdapters extends AbstractBlock {
         return adapted.stream().map(p -> p.teacher().name()).toList();
     }
 
-    /** Adapts one student map: the adapter of the {@code index}-th adapted level. */
+    /**
+     * Adapts one student map: the adapter of the {@code index}-th adapted level. A map with a single location per
+     * channel (batch 1, 1x1, e.g. p7 of a small image) runs in inference mode, as BatchNorm cannot take batch
+     * statistics of one value.
+     */
     NDArray adapt(int index, NDArray student, ParameterStore parameterStore, boolean training) {
         Block block = children.get(index).getValue();
-        return block.forward(parameterStore, new NDList(student), training).singletonOrThrow();
+        Shape s = student.getShape();
+        boolean batchStatistics = training && s.get(0) * s.get(2) * s.get(3) > 1;
+        return block.forward(parameterStore, new NDList(student), batchStatistics).singletonOrThrow();
     }
 
     @Override

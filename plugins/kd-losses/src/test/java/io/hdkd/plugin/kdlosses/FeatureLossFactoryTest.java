@@ -150,6 +150,19 @@ class FeatureLossFactoryTest {
     }
 
     @Test
+    void batchNormAdaptersCopeWithASingleLocation() {
+        // p7 of a small image with batch size 1: BatchNorm sees one value per channel
+        List<FeatureLevel> student = List.of(new FeatureLevel("p3", 8, 4));
+        DistillationLoss loss = create(new FitNetLossFactory(), Fixtures.featurePair(student, TEACHER),
+                Map.of("levels", "p3"));
+        loss.adapter().get().initialize(manager, DataType.FLOAT32);
+        NDArray s = randn(manager, 91, 1, 1, 4, 1, 1);
+        NDArray t = randn(manager, 92, 1, 1, 6, 1, 1);
+        float value = scalar(loss.compute(Fixtures.input(Fixtures.taps("p3", s), Fixtures.taps("p3", t))));
+        assertThat(Float.isFinite(value)).isTrue();
+    }
+
+    @Test
     void computeRefusesAnUninitialisedAdapter() {
         List<FeatureLevel> student = List.of(new FeatureLevel("p3", 8, 4));
         DistillationLoss loss = create(new PkdLossFactory(), Fixtures.featurePair(student, TEACHER),
