@@ -16,8 +16,9 @@ import java.util.Set;
  * configured), resized bilinearly to the teacher's spatial size when the sizes differ, and compared by the
  * {@link LevelLoss}; the per-level losses (each a mean) are averaged, or summed, over the levels.
  *
- * <p>Teacher taps are detached here again ({@code stopGradient}) so that no gradient can reach the teacher even if
- * the host handed over an array that records one. Partitions and targets are not used by these classic losses.
+ * <p>Teacher taps are moved into the student's engine and detached again ({@link Teacher#detached}) so that no
+ * gradient can reach the teacher even if the host handed over an array that records one. Partitions and targets are
+ * not used by these classic losses.
  */
 final class FeatureLoss implements DistillationLoss {
 
@@ -76,8 +77,8 @@ final class FeatureLoss implements DistillationLoss {
         NDArray total = null;
         for (int i = 0; i < pairs.size(); i++) {
             LevelPair pair = pairs.get(i);
-            NDArray teacher = input.teacher().get(pair.teacher().name()).stopGradient();
             NDArray student = input.student().get(pair.student().name());
+            NDArray teacher = Teacher.detached(input.teacher().get(pair.teacher().name()), student);
             if (adapterIndex[i] >= 0) {
                 if (parameterStore == null) {
                     parameterStore = new ParameterStore(student.getManager(), false);

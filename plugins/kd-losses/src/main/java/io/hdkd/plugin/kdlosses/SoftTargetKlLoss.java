@@ -49,8 +49,8 @@ final class SoftTargetKlLoss implements DistillationLoss {
         NDArray total = null;
         long count = 0;
         for (HeadOutput output : outputs) {
-            NDArray teacher = input.teacher().get(output.name()).stopGradient();
             NDArray student = input.student().get(output.name());
+            NDArray teacher = Teacher.detached(input.teacher().get(output.name()), student);
             if (!student.getShape().equals(teacher.getShape())) {
                 throw new IllegalStateException("loss 'kl' output " + output.name() + ": student " + student.getShape()
                         + " vs teacher " + teacher.getShape() + "; same head type but different anchors or classes");
