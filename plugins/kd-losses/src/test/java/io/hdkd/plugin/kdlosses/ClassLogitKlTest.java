@@ -5,7 +5,6 @@ import static io.hdkd.plugin.kdlosses.Fixtures.values;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -54,7 +53,7 @@ class ClassLogitKlTest {
         NDArray s = manager.create(new float[] {-50, 50, 50, -50}, new Shape(1, 1, 4));
         s.setRequiresGradient(true);
         NDArray map;
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
             map = ClassLogitKl.binaryMap(s, t, 1.0);
             collector.backward(map.sum());
         }

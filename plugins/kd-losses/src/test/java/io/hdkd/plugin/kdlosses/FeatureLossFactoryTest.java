@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -234,7 +233,7 @@ class FeatureLossFactoryTest {
             for (NDArray a : List.of(s3, s4, t3, t4)) {
                 a.setRequiresGradient(true);
             }
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
                 NDArray value = loss.compute(Fixtures.input(Fixtures.taps("p3", s3, "p4", s4),
                         Fixtures.taps("p3", t3, "p4", t4)));
                 assertThat(value.getShape().isScalar()).isTrue();

@@ -5,7 +5,6 @@ import static io.hdkd.plugin.kdlosses.Fixtures.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
@@ -48,7 +47,7 @@ class OnnxTeacherTest {
             NDArray s = randn(pytorch, 102, 1, 2, 3, 4, 4);
             s.setRequiresGradient(true);
             float fromOnnx;
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            try (GradientCollector collector = pytorch.getEngine().newGradientCollector()) {
                 NDArray value = loss.compute(Fixtures.input(Fixtures.taps("p3", s), Fixtures.taps("p3", onnxTeacher)));
                 fromOnnx = scalar(value);
                 collector.backward(value);

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
@@ -132,7 +131,7 @@ class SoftTargetKlLossFactoryTest {
         for (NDArray a : List.of(s3, t3, s4, t4)) {
             a.setRequiresGradient(true);
         }
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
             collector.backward(loss.compute(Fixtures.input(Fixtures.taps("cls_p3", s3, "cls_p4", s4),
                     Fixtures.taps("cls_p3", t3, "cls_p4", t4))));
         }
