@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A detector head: raw outputs from feature levels, its training loss, and decoding into detections.
@@ -39,4 +40,12 @@ public interface DetectorHead {
      * @param inputShape the padded input's {@code (H, W)}
      */
     List<List<Detection>> decode(NDList rawOutputs, List<ImageMeta> metas, Shape inputShape);
+
+    /**
+     * For weight import and export, as {@link Backbone#stateDictNames()}: external (e.g. torchvision) tensor names
+     * mapped to the paths of {@code block().getParameters()}. Empty if the head has no external naming.
+     */
+    default Map<String, String> stateDictNames() {
+        return Map.of();
+    }
 }

@@ -6,7 +6,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code hdkd data ...}: make, check and inspect detection datasets. */
-@Command(name = "data", description = "Make, check and inspect detection datasets.", subcommands = {})
+@Command(name = "data", description = "Make, check and inspect detection datasets.",
+        subcommands = {DataSynthCommand.class, DataCheckCommand.class})
 public final class DataCommand implements Runnable {
 
     @Spec

@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
             picocli.CommandLine.HelpCommand.class,
             BenchCommand.class,
             DataCommand.class,
+            EvalCocoCommand.class,
         })
 public final class HdkdCommand implements Runnable {
 

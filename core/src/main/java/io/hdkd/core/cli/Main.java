@@ -14,6 +14,10 @@ public final class Main {
     /** Runs the command line and returns its exit code (see {@link ExitCodes}); used by tests too. */
     public static int run(String... args) {
         DjlSettings.applyOffline();
+        // Images are drawn and decoded off-screen; never try to reach a display.
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
         return commandLine().execute(args);
     }
 

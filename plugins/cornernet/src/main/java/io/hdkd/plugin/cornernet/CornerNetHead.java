@@ -1,0 +1,167 @@
+package io.hdkd.plugin.cornernet;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.XavierInitializer;
+import io.hdkd.api.Detection;
+import io.hdkd.api.DetectorHead;
+import io.hdkd.api.HeadOutput;
+import io.hdkd.api.ImageMeta;
+import io.hdkd.api.ImageTargets;
+import io.hdkd.api.LossTerms;
+import io.hdkd.api.OutputKind;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * CornerNet (Law and Deng, ECCV 2018) as an hdkd head: anchor-free detection of objects as pairs of corner
+ * keypoints, grouped by associative embeddings. It shares no output with anchor-based heads, so between a CornerNet
+ * and a RetinaNet only features carry knowledge.
+ *
+ * <p><b>One level, stride 8 by default.</b> The paper predicts at stride 4 from an Hourglass-104. Here the head sits
+ * on one level of hdkd's backbones/FPN, {@code p3} (stride 8) by default: heatmaps at stride 8 have 4× fewer cells
+ * than at stride 4, so the corner pooling, the C-channel heatmaps, their focal loss and the K x K decoding are 4×
+ * cheaper on CPU, and CornerNet-Lite showed that lighter backbones still work. The sub-cell offsets recover the
+ * positions lost to the coarser grid. Any input level can be chosen, e.g. {@code c2} for stride 4.
+ *
+ * <p>Raw outputs, in order: {@code tl_heatmap, br_heatmap} (N x C x H x W logits), {@code tl_embedding,
+ * br_embedding} (N x 1 x H x W), {@code tl_offset, br_offset} (N x 2 x H x W, x then y, in cells).
+ *
+ * <p>Loss terms: {@code heatmap} (focal variant on both corner heatmaps, normalised by the number of objects),
+ * {@code pull} and {@code push} (associative embedding, weighted, averaged over the images of the batch) and
+ * {@code offset} (smooth L1 at ground-truth corners, normalised by the number of objects).
+ */
+public final class CornerNetHead implements DetectorHead {
+
+    static final List<String> OUTPUT_NAMES =
+            List.of("tl_heatmap", "br_heatmap", "tl_embedding", "br_embedding", "tl_offset", "br_offset");
+
+    /** Hyper-parameters of the loss. */
+    record LossConfig(double minOverlap, float pullWeight, float pushWeight, float pushMargin, float offsetWeight) {}
+
+    private final int numClasses;
+    private final int stride;
+    private final CornerNetBlock block;
+    private final LossConfig lossConfig;
+    private final CornerDecoder decoder;
+
+    CornerNetHead(int numClasses, int levelIndex, int stride, int channels, LossConfig lossConfig,
+            CornerDecoder decoder) {
+        this.numClasses = numClasses;
+        this.stride = stride;
+        this.lossConfig = lossConfig;
+        this.decoder = decoder;
+        this.block = new CornerNetBlock(levelIndex, channels, numClasses);
+        // a default for the conv weights so the block initialises on its own; a trainer may set its own
+        block.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
+    }
+
+    @Override
+    public String type() {
+        return "cornernet";
+    }
+
+    @Override
+    public Block block() {
+        return block;
+    }
+
+    @Override
+    public List<HeadOutput> outputs() {
+        return List.of(
+                new HeadOutput(OUTPUT_NAMES.get(0), OutputKind.HEATMAP, stride),
+                new HeadOutput(OUTPUT_NAMES.get(1), OutputKind.HEATMAP, stride),
+                new HeadOutput(OUTPUT_NAMES.get(2), OutputKind.EMBEDDING, stride),
+                new HeadOutput(OUTPUT_NAMES.get(3), OutputKind.EMBEDDING, stride),
+                new HeadOutput(OUTPUT_NAMES.get(4), OutputKind.OFFSET, stride),
+                new HeadOutput(OUTPUT_NAMES.get(5), OutputKind.OFFSET, stride));
+    }
+
+    int stride() {
+        return stride;
+    }
+
+    int numClasses() {
+        return numClasses;
+    }
+
+    @Override
+    public LossTerms loss(NDList rawOutputs, List<ImageTargets> targets, Shape inputShape) {
+        NDArray tlHeat = rawOutputs.get(0);
+        NDManager manager = tlHeat.getManager();
+        Shape map = tlHeat.getShape();
+        int height = (int) map.get(2);
+        int width = (int) map.get(3);
+        CornerTargets t = CornerTargets.build(targets, numClasses, height, width, stride, lossConfig.minOverlap(),
+                manager);
+        int objects = t.numObjects();
+
+        NDArray heatmap = CornerLosses.focal(tlHeat, t.tlHeatmap(), objects)
+                .add(CornerLosses.focal(rawOutputs.get(1), t.brHeatmap(), objects));
+
+        long plane = (long) height * width;
+        NDArray tlEmb = gather(rawOutputs.get(2), t, t.tlCell(), 0, 1, plane);
+        NDArray brEmb = gather(rawOutputs.get(3), t, t.brCell(), 0, 1, plane);
+        int images = targets.size();
+        NDArray pull = null;
+        NDArray push = null;
+        int start = 0;
+        for (int i = 0; i < images; i++) {
+            int count = t.objectsPerImage()[i];
+            NDArray tl = tlEmb.get(start + ":" + (start + count));
+            NDArray br = brEmb.get(start + ":" + (start + count));
+            NDArray p = CornerLosses.pull(tl, br);
+            NDArray q = CornerLosses.push(tl, br, lossConfig.pushMargin());
+            pull = pull == null ? p : pull.add(p);
+            push = push == null ? q : push.add(q);
+            start += count;
+        }
+        pull = pull.div(Math.max(images, 1)).mul(lossConfig.pullWeight());
+        push = push.div(Math.max(images, 1)).mul(lossConfig.pushWeight());
+
+        NDArray offset = offsetLoss(rawOutputs.get(4), t, t.tlCell(), t.tlOffset(), plane)
+                .add(offsetLoss(rawOutputs.get(5), t, t.brCell(), t.brOffset(), plane))
+                .div(Math.max(objects, 1)).mul(lossConfig.offsetWeight());
+
+        Map<String, NDArray> terms = new LinkedHashMap<>();
+        terms.put("heatmap", heatmap);
+        terms.put("pull", pull);
+        terms.put("push", push);
+        terms.put("offset", offset);
+        return new LossTerms(terms);
+    }
+
+    private static NDArray offsetLoss(NDArray prediction, CornerTargets t, int[] cells, float[] target, long plane) {
+        NDArray dx = gather(prediction, t, cells, 0, 2, plane);
+        NDArray dy = gather(prediction, t, cells, 1, 2, plane);
+        int m = cells.length;
+        float[] tx = new float[m];
+        float[] ty = new float[m];
+        for (int k = 0; k < m; k++) {
+            tx[k] = target[2 * k];
+            ty[k] = target[2 * k + 1];
+        }
+        NDManager manager = prediction.getManager();
+        return CornerLosses.smoothL1Sum(dx, manager.create(tx)).add(CornerLosses.smoothL1Sum(dy, manager.create(ty)));
+    }
+
+    /** Values of {@code channel} of an N x channels x H x W output at each object's cell, in object order. */
+    private static NDArray gather(NDArray output, CornerTargets t, int[] cells, int channel, int channels,
+            long plane) {
+        long[] index = new long[cells.length];
+        for (int k = 0; k < cells.length; k++) {
+            index[k] = ((long) t.image()[k] * channels + channel) * plane + cells[k];
+        }
+        return output.reshape(-1).take(output.getManager(), output.getManager().create(index));
+    }
+
+    @Override
+    public List<List<Detection>> decode(NDList rawOutputs, List<ImageMeta> metas, Shape inputShape) {
+        return decoder.decode(rawOutputs, metas);
+    }
+}

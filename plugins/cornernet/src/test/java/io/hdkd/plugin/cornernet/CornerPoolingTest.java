@@ -1,0 +1,91 @@
+package io.hdkd.plugin.cornernet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class CornerPoolingTest {
+
+    private static final int N = 2;
+    private static final int C = 3;
+    private static final int H = 5;
+    private static final int W = 7;
+
+    @Test
+    void topLeftPoolingMatchesNaiveMaxima() {
+        check(true, 11);
+    }
+
+    @Test
+    void bottomRightPoolingMatchesNaiveMaxima() {
+        check(false, 12);
+    }
+
+    @Test
+    void cumulativeMaxHandlesLengthsThatAreNotPowersOfTwo() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray x = manager.create(new float[] {3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5}).reshape(1, 11);
+            assertThat(CornerPooling.cumulativeMax(x, 1, false).toFloatArray())
+                    .containsExactly(3, 3, 4, 4, 5, 9, 9, 9, 9, 9, 9);
+            assertThat(CornerPooling.cumulativeMax(x, 1, true).toFloatArray())
+                    .containsExactly(9, 9, 9, 9, 9, 9, 6, 6, 5, 5, 5);
+        }
+    }
+
+    private static void check(boolean topLeft, long seed) {
+        Random random = new Random(seed);
+        float[] horizontal = randomValues(random);
+        float[] vertical = randomValues(random);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Shape shape = new Shape(N, C, H, W);
+            NDArray a = manager.create(horizontal, shape);
+            NDArray b = manager.create(vertical, shape);
+            float[] actual = (topLeft ? CornerPooling.topLeft(a, b) : CornerPooling.bottomRight(a, b)).toFloatArray();
+            float[] expected = naive(horizontal, vertical, topLeft);
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(actual[i]).as("element %d", i).isCloseTo(expected[i], within(1e-6f));
+            }
+        }
+    }
+
+    private static float[] randomValues(Random random) {
+        float[] v = new float[N * C * H * W];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+
+    /** The definition, pixel by pixel: rows scanned along W in {@code horizontal}, columns along H in {@code vertical}. */
+    private static float[] naive(float[] horizontal, float[] vertical, boolean topLeft) {
+        float[] out = new float[horizontal.length];
+        for (int n = 0; n < N; n++) {
+            for (int c = 0; c < C; c++) {
+                int base = (n * C + c) * H * W;
+                for (int i = 0; i < H; i++) {
+                    for (int j = 0; j < W; j++) {
+                        float rowMax = Float.NEGATIVE_INFINITY;
+                        int from = topLeft ? j : 0;
+                        int to = topLeft ? W - 1 : j;
+                        for (int jj = from; jj <= to; jj++) {
+                            rowMax = Math.max(rowMax, horizontal[base + i * W + jj]);
+                        }
+                        float colMax = Float.NEGATIVE_INFINITY;
+                        from = topLeft ? i : 0;
+                        to = topLeft ? H - 1 : i;
+                        for (int ii = from; ii <= to; ii++) {
+                            colMax = Math.max(colMax, vertical[base + ii * W + j]);
+                        }
+                        out[base + i * W + j] = rowMax + colMax;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}

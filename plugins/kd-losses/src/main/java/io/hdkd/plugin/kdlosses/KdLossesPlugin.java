@@ -1,0 +1,33 @@
+package io.hdkd.plugin.kdlosses;
+
+import com.google.inject.Module;
+import io.hdkd.api.Components;
+import io.hdkd.api.HdkdPlugin;
+
+/** The {@code kd-losses} plugin: soft-target KL, FitNet, PKD and CWD distillation losses. */
+public final class KdLossesPlugin implements HdkdPlugin {
+
+    @Override
+    public String name() {
+        return "kd-losses";
+    }
+
+    @Override
+    public String version() {
+        return "0.1.0";
+    }
+
+    @Override
+    public int spiVersion() {
+        return SPI_VERSION;
+    }
+
+    @Override
+    public Module module() {
+        return binder -> Components.in(binder)
+                .loss(new SoftTargetKlLossFactory())
+                .loss(new FitNetLossFactory())
+                .loss(new PkdLossFactory())
+                .loss(new CwdLossFactory());
+    }
+}

@@ -1,0 +1,338 @@
+package io.hdkd.plugin.retinanet;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import io.hdkd.api.ComponentContext;
+import io.hdkd.api.Detection;
+import io.hdkd.api.DetectorHead;
+import io.hdkd.api.FeatureLevel;
+import io.hdkd.api.HeadOutput;
+import io.hdkd.api.ImageMeta;
+import io.hdkd.api.ImageTargets;
+import io.hdkd.api.InvalidInputException;
+import io.hdkd.api.LossTerms;
+import io.hdkd.api.OutputKind;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The RetinaNet head (Lin et al. 2017, torchvision's v1): raw outputs, focal + box loss, and decoding.
+ *
+ * <p>Raw outputs ({@link #outputs()}): {@code cls_<level>} for every input level, then {@code box_<level>} for every
+ * level; class logits {@code N x (H_l W_l A) x C} (read through a sigmoid), box deltas {@code N x (H_l W_l A) x 4},
+ * rows location-major ({@code (y W_l + x) A + a}), the same order as the anchors. See {@link RetinaNetBlock}.
+ *
+ * <p>Loss: focal loss summed over all non-ignored anchors and classes, box loss summed over positive anchors, each
+ * divided by the number of positives (at least 1) of the image and averaged over images, as torchvision does; or,
+ * with {@code loss-normalization = batch}, both summed over the batch and divided by the batch's positives (mmdet).
+ */
+final class RetinaNetHead implements DetectorHead {
+
+    private final RetinaNetConfig config;
+    private final int numClasses;
+    private final List<FeatureLevel> levels;
+    private final RetinaNetBlock block;
+    private final AnchorGenerator anchors;
+    private final AnchorMatcher matcher;
+    private final BoxCoder coder;
+    private final List<HeadOutput> outputs;
+
+    RetinaNetHead(RetinaNetConfig config, ComponentContext context) {
+        if (context.numClasses() < 1) {
+            throw new InvalidInputException("the retinanet head needs at least one class, got "
+                    + context.numClasses());
+        }
+        this.config = config;
+        this.numClasses = context.numClasses();
+        this.levels = context.inputLevels();
+        int[] strides = levels.stream().mapToInt(FeatureLevel::stride).toArray();
+        this.anchors = new AnchorGenerator(strides, config.anchorSizes(), config.anchorScales(),
+                config.anchorRatios());
+        this.block = new RetinaNetBlock(levels.get(0).channels(), numClasses, anchors.anchorsPerLocation(),
+                levels.size(), config.numConvs(), config.priorProb(), context.seed());
+        this.matcher = new AnchorMatcher(config.fgIou(), config.bgIou(), config.allowLowQuality());
+        this.coder = new BoxCoder(config.boxWeights());
+        List<HeadOutput> out = new ArrayList<>();
+        for (FeatureLevel l : levels) {
+            out.add(new HeadOutput("cls_" + l.name(), OutputKind.CLASS_LOGITS_SIGMOID, l.stride()));
+        }
+        for (FeatureLevel l : levels) {
+            out.add(new HeadOutput("box_" + l.name(), OutputKind.BOX_REGRESSION, l.stride()));
+        }
+        this.outputs = List.copyOf(out);
+    }
+
+    @Override
+    public String type() {
+        return RetinaNetHeadFactory.NAME;
+    }
+
+    @Override
+    public Block block() {
+        return block;
+    }
+
+    @Override
+    public List<HeadOutput> outputs() {
+        return outputs;
+    }
+
+    RetinaNetConfig config() {
+        return config;
+    }
+
+    /**
+     * For weight import: torchvision's RetinaNet head tensor names (without the model's {@code head.} prefix)
+     * mapped to this head's parameter names; see {@link RetinaNetBlock#torchvisionNames()}.
+     */
+    @Override
+    public Map<String, String> stateDictNames() {
+        return block.torchvisionNames();
+    }
+
+    /** Anchors of every level for a padded input of {@code (H, W)}, {@code K_l x 4} each. */
+    NDList anchors(NDManager manager, Shape inputShape) {
+        return anchors.anchors(manager, inputShape);
+    }
+
+    @Override
+    public LossTerms loss(NDList rawOutputs, List<ImageTargets> targets, Shape inputShape) {
+        inputShape = heightWidth(inputShape);
+        checkOutputs(rawOutputs, inputShape);
+        int numLevels = levels.size();
+        NDArray logits = NDArrays.concat(new NDList(rawOutputs.subList(0, numLevels)), 1);
+        NDArray deltas = NDArrays.concat(new NDList(rawOutputs.subList(numLevels, 2 * numLevels)), 1);
+        long batch = logits.getShape().get(0);
+        if (targets.size() != batch) {
+            throw new IllegalArgumentException("got " + targets.size() + " targets for a batch of " + batch);
+        }
+        NDManager manager = logits.getManager();
+        NDArray allAnchors = NDArrays.concat(anchors.anchors(manager, inputShape), 0);
+
+        Assignment a = assign(manager, allAnchors, targets);
+        NDArray clsPerImage = FocalLoss.sigmoidFocal(logits, a.classTargets, config.alpha(), config.gamma())
+                .mul(a.valid.expandDims(2))
+                .sum(new int[] {1, 2});
+        NDArray boxPerAnchor;
+        switch (config.boxLoss()) {
+            case "giou":
+                boxPerAnchor = Boxes.giouLoss(coder.decode(deltas, allAnchors.expandDims(0)), a.boxTargets);
+                break;
+            case "smooth-l1":
+                boxPerAnchor = smoothL1(deltas.sub(a.deltaTargets), config.smoothL1Beta()).sum(new int[] {2});
+                break;
+            default:
+                boxPerAnchor = deltas.sub(a.deltaTargets).abs().sum(new int[] {2});
+        }
+        NDArray boxPerImage = boxPerAnchor.mul(a.positive).sum(new int[] {1});
+
+        NDArray positives = a.positive.sum(new int[] {1});
+        Map<String, NDArray> terms = new LinkedHashMap<>();
+        if (config.normalizeByBatch()) {
+            NDArray norm = positives.sum().maximum(1f);
+            terms.put("cls", clsPerImage.sum().div(norm));
+            terms.put("box", boxPerImage.sum().div(norm));
+        } else {
+            NDArray norm = positives.maximum(1f);
+            terms.put("cls", clsPerImage.div(norm).mean());
+            terms.put("box", boxPerImage.div(norm).mean());
+        }
+        return new LossTerms(terms);
+    }
+
+    /**
+     * Training targets for every image, all {@code N x K (x ...)} and without gradient.
+     *
+     * @param classTargets one-hot class of positive anchors, zeros elsewhere (N x K x C)
+     * @param valid 1 for positive and background anchors, 0 for ignored ones (N x K)
+     * @param positive 1 for positive anchors (N x K)
+     * @param deltaTargets encoded matched box for positives, 0 elsewhere (N x K x 4)
+     * @param boxTargets the matched box for positives, the anchor itself elsewhere, so every row is a valid box
+     */
+    private record Assignment(NDArray classTargets, NDArray valid, NDArray positive, NDArray deltaTargets,
+            NDArray boxTargets) {}
+
+    private Assignment assign(NDManager manager, NDArray allAnchors, List<ImageTargets> targets) {
+        long k = allAnchors.getShape().get(0);
+        NDList cls = new NDList();
+        NDList valid = new NDList();
+        NDList positive = new NDList();
+        NDList deltas = new NDList();
+        NDList boxes = new NDList();
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray anchorsHere = allAnchors.duplicate();
+            anchorsHere.attach(scratch);
+            for (ImageTargets t : targets) {
+                // Copies, so that everything derived from the targets is freed with the scratch manager.
+                NDArray gt = t.boxes().toDevice(anchorsHere.getDevice(), true);
+                gt.attach(scratch);
+                gt = gt.toType(DataType.FLOAT32, false).reshape(-1, 4);
+                long m = gt.getShape().get(0);
+                if (m == 0) {
+                    cls.add(scratch.zeros(new Shape(k, numClasses)));
+                    valid.add(scratch.ones(new Shape(k)));
+                    positive.add(scratch.zeros(new Shape(k)));
+                    deltas.add(scratch.zeros(new Shape(k, 4)));
+                    boxes.add(anchorsHere);
+                    continue;
+                }
+                NDArray matched = matcher.match(Boxes.iouMatrix(anchorsHere, gt));
+                NDArray isPositive = matched.gte(0L);
+                NDArray gtIndex = matched.maximum(0L);
+                NDArray gtLabels = t.labels().toDevice(anchorsHere.getDevice(), true);
+                gtLabels.attach(scratch);
+                gtLabels = gtLabels.toType(DataType.INT64, false).reshape(-1);
+                checkLabels(gtLabels, m);
+                NDArray labels = gtLabels.get(new NDIndex("{}", gtIndex));
+                NDArray positiveF = isPositive.toType(DataType.FLOAT32, false);
+                cls.add(labels.oneHot(numClasses, DataType.FLOAT32).mul(positiveF.expandDims(1)));
+                valid.add(matched.neq(AnchorMatcher.IGNORED).toType(DataType.FLOAT32, false));
+                positive.add(positiveF);
+                NDArray target = NDArrays.where(isPositive.expandDims(1).broadcast(k, 4),
+                        gt.get(new NDIndex("{}", gtIndex)), anchorsHere);
+                boxes.add(target);
+                deltas.add(coder.encode(target, anchorsHere));
+            }
+            Assignment a = new Assignment(NDArrays.stack(cls), NDArrays.stack(valid), NDArrays.stack(positive),
+                    NDArrays.stack(deltas), NDArrays.stack(boxes));
+            for (NDArray x : List.of(a.classTargets, a.valid, a.positive, a.deltaTargets, a.boxTargets)) {
+                x.attach(manager);
+            }
+            return a;
+        }
+    }
+
+    private void checkLabels(NDArray labels, long boxes) {
+        if (labels.size() != boxes) {
+            throw new IllegalArgumentException("targets have " + boxes + " boxes but " + labels.size() + " labels");
+        }
+        long min = labels.min().getLong();
+        long max = labels.max().getLong();
+        if (min < 0 || max >= numClasses) {
+            throw new IllegalArgumentException("target labels must be in [0, " + numClasses + "), got " + min
+                    + ".." + max);
+        }
+    }
+
+    private static NDArray smoothL1(NDArray diff, double beta) {
+        NDArray abs = diff.abs();
+        if (beta < 1e-5) {
+            return abs;
+        }
+        float b = (float) beta;
+        return NDArrays.where(abs.lt(b), abs.square().mul(0.5f / b), abs.sub(0.5f * b));
+    }
+
+    @Override
+    public List<List<Detection>> decode(NDList rawOutputs, List<ImageMeta> metas, Shape inputShape) {
+        inputShape = heightWidth(inputShape);
+        checkOutputs(rawOutputs, inputShape);
+        int numLevels = levels.size();
+        long batch = rawOutputs.get(0).getShape().get(0);
+        if (metas.size() != batch) {
+            throw new IllegalArgumentException("got " + metas.size() + " image metas for a batch of " + batch);
+        }
+        float inputH = inputShape.get(0);
+        float inputW = inputShape.get(1);
+        List<List<Detection>> result = new ArrayList<>();
+        try (NDManager scratch = rawOutputs.get(0).getManager().newSubManager()) {
+            NDList levelAnchors = anchors.anchors(scratch, inputShape);
+            for (int i = 0; i < batch; i++) {
+                NDList boxes = new NDList();
+                NDList scores = new NDList();
+                NDList labels = new NDList();
+                for (int l = 0; l < numLevels; l++) {
+                    NDArray logits = rawOutputs.get(l).get(i);
+                    logits.attach(scratch);
+                    NDArray flat = Activation.sigmoid(logits).reshape(-1);
+                    int k = (int) Math.min(config.topkCandidates(), flat.size());
+                    NDList top = flat.topK(k, 0, true, true);
+                    NDArray topScores = top.get(0);
+                    long above = topScores.gt((float) config.scoreThreshold()).sum().toType(DataType.INT64, false)
+                            .getLong();
+                    if (above == 0) {
+                        continue;
+                    }
+                    NDArray index = top.get(1).get(new NDIndex(":{}", above)).toType(DataType.INT64, false);
+                    NDArray label = index.mod((long) numClasses);
+                    NDArray anchorIndex = index.sub(label).toType(DataType.FLOAT64, false).div((double) numClasses)
+                            .round().toType(DataType.INT64, false);
+                    NDArray levelDeltas = rawOutputs.get(numLevels + l).get(i);
+                    levelDeltas.attach(scratch);
+                    NDArray decoded = coder.decode(levelDeltas.get(new NDIndex("{}", anchorIndex)),
+                            levelAnchors.get(l).get(new NDIndex("{}", anchorIndex)));
+                    boxes.add(Boxes.clip(decoded, inputW, inputH));
+                    scores.add(topScores.get(new NDIndex(":{}", above)));
+                    labels.add(label);
+                }
+                result.add(boxes.isEmpty() ? List.of() : select(NDArrays.concat(boxes), NDArrays.concat(scores),
+                        NDArrays.concat(labels), metas.get(i)));
+            }
+        }
+        return result;
+    }
+
+    /** NMS, the best {@code max-detections}, mapped back to the original image. */
+    private List<Detection> select(NDArray boxes, NDArray scores, NDArray labels, ImageMeta meta) {
+        long[] keep = BatchedNms.keep(boxes, scores, labels, config.nmsThreshold(), config.maxDetections());
+        if (keep.length == 0) {
+            return List.of();
+        }
+        NDArray index = boxes.getManager().create(keep);
+        NDArray scale = boxes.getManager().create(new float[] {meta.scaleX(), meta.scaleY(), meta.scaleX(),
+            meta.scaleY()});
+        NDArray original = Boxes.clip(boxes.get(new NDIndex("{}", index)).div(scale), meta.width(), meta.height());
+        float[] b = original.toType(DataType.FLOAT32, false).toFloatArray();
+        float[] s = scores.get(new NDIndex("{}", index)).toType(DataType.FLOAT32, false).toFloatArray();
+        long[] c = labels.get(new NDIndex("{}", index)).toType(DataType.INT64, false).toLongArray();
+        List<Detection> out = new ArrayList<>(keep.length);
+        for (int j = 0; j < keep.length; j++) {
+            out.add(new Detection((int) c[j], s[j], b[4 * j], b[4 * j + 1], b[4 * j + 2], b[4 * j + 3]));
+        }
+        return out;
+    }
+
+    /** The raw outputs must be this head's, for this input shape (the grids are derived from it). */
+    private void checkOutputs(NDList raw, Shape inputShape) {
+        int numLevels = levels.size();
+        if (raw.size() != 2 * numLevels) {
+            throw new IllegalArgumentException("expected " + 2 * numLevels + " raw outputs " + outputNames()
+                    + ", got " + raw.size());
+        }
+        int a = anchors.anchorsPerLocation();
+        for (int l = 0; l < numLevels; l++) {
+            long[] grid = anchors.gridSize(l, inputShape);
+            long rows = grid[0] * grid[1] * a;
+            Shape cls = raw.get(l).getShape();
+            Shape box = raw.get(numLevels + l).getShape();
+            if (cls.dimension() != 3 || cls.get(1) != rows || cls.get(2) != numClasses
+                    || box.dimension() != 3 || box.get(1) != rows || box.get(2) != 4) {
+                throw new IllegalArgumentException("raw outputs of level " + levels.get(l).name() + " are " + cls
+                        + " and " + box + "; for input " + inputShape + " expected N x " + rows + " x " + numClasses
+                        + " and N x " + rows + " x 4 (grid " + grid[0] + " x " + grid[1] + ", ceil(input / stride))");
+            }
+        }
+    }
+
+    /** The api passes {@code (H, W)}; a whole batch shape {@code (N, C, H, W)} is accepted too. */
+    private static Shape heightWidth(Shape s) {
+        int d = s.dimension();
+        if (d < 2) {
+            throw new IllegalArgumentException("input shape must end in (H, W), got " + s);
+        }
+        return new Shape(s.get(d - 2), s.get(d - 1));
+    }
+
+    private List<String> outputNames() {
+        return outputs.stream().map(HeadOutput::name).toList();
+    }
+}
