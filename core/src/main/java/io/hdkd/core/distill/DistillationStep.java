@@ -11,7 +11,7 @@ import io.hdkd.api.LossTerms;
 import io.hdkd.api.Partition;
 import io.hdkd.api.Taps;
 import io.hdkd.core.model.DetectorBlock;
-import io.hdkd.core.train.Batch;
+import io.hdkd.core.data.loader.DetectionBatch;
 import io.hdkd.core.train.Trainer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,7 +55,7 @@ public final class DistillationStep implements Trainer.StepFunction {
     }
 
     @Override
-    public LossTerms loss(ParameterStore ps, Batch batch) {
+    public LossTerms loss(ParameterStore ps, DetectionBatch batch) {
         NDArray images = batch.images();
         Taps teacherTaps = teacher.forward(images);
         DetectorBlock.Result s = student.forwardTaps(ps, images, true);
@@ -73,7 +73,7 @@ public final class DistillationStep implements Trainer.StepFunction {
         return new LossTerms(terms);
     }
 
-    private Partition partition(Taps teacherTaps, Batch batch) {
+    private Partition partition(Taps teacherTaps, DetectionBatch batch) {
         if (partitioner == null) {
             return null;
         }

@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.hdkd.api.LossTerms;
+import io.hdkd.core.data.loader.DetectionBatch;
 import io.hdkd.core.train.optim.Gradients;
 import io.hdkd.core.train.optim.Optimizer;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ public final class Trainer {
     /** Computes the training loss of one batch (forward pass with {@code training = true}). */
     @FunctionalInterface
     public interface StepFunction {
-        LossTerms loss(ParameterStore ps, Batch batch);
+        LossTerms loss(ParameterStore ps, DetectionBatch batch);
     }
 
     /** Evaluates the model after an epoch; returns named metrics (e.g. AP, AP50). */
@@ -113,9 +114,12 @@ public final class Trainer {
         for (int epoch = from.epoch(); epoch < settings.epochs(); epoch++) {
             int first = epoch == from.epoch() ? from.batch() : 0;
             try (NDManager epochManager = manager.newSubManager()) {
-                Iterator<Batch> batches = data.epoch(epoch, first, epochManager);
+                Iterator<DetectionBatch> batches = data.epoch(epoch, first, epochManager);
                 for (int b = first; b < perEpoch && batches.hasNext(); b++) {
-                    StepRecord record = step(ps, params, batches.next(), epoch, b, state.step());
+                    StepRecord record;
+                    try (DetectionBatch batch = batches.next()) {
+                        record = step(ps, params, batch, epoch, b, state.step());
+                    }
                     state = new TrainingState(epoch, b + 1, state.step() + 1);
                     for (TrainingListener l : listeners) {
                         l.onStep(record);
@@ -142,17 +146,15 @@ public final class Trainer {
         return state;
     }
 
-    private StepRecord step(ParameterStore ps, List<Parameter> params, Batch batch, int epoch, int b, long step) {
+    private StepRecord step(ParameterStore ps, List<Parameter> params, DetectionBatch batch, int epoch, int b,
+            long step) {
         long t0 = System.nanoTime();
         double lr = schedule.at((int) step);
         Map<String, Double> values = new LinkedHashMap<>();
         double total;
-        try (NDManager stepManager = manager.newSubManager()) {
-            batch.images().attach(stepManager);
-            batch.targets().forEach(t -> {
-                t.boxes().attach(stepManager);
-                t.labels().attach(stepManager);
-            });
+        // Everything the step computes attaches to the batch's manager (results follow their first input), so closing
+        // the batch frees the step's memory.
+        try (NDManager stepManager = batch.manager().newSubManager()) {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 LossTerms terms = stepFunction.loss(ps, batch);
                 NDArray loss = terms.total();

@@ -17,6 +17,7 @@ import ai.djl.nn.Parameter;
 import io.hdkd.api.ImageMeta;
 import io.hdkd.api.ImageTargets;
 import io.hdkd.api.LossTerms;
+import io.hdkd.core.data.loader.DetectionBatch;
 import io.hdkd.core.report.MetricsLog;
 import io.hdkd.core.report.TrainingReport;
 import io.hdkd.core.train.optim.AdamW;
@@ -70,10 +71,11 @@ class TrainerTest {
         }
 
         @Override
-        public Iterator<Batch> epoch(int epoch, int firstBatch, NDManager m) {
-            List<Batch> out = new ArrayList<>();
+        public Iterator<DetectionBatch> epoch(int epoch, int firstBatch, NDManager parent) {
+            List<DetectionBatch> out = new ArrayList<>();
             for (int b = firstBatch; b < batches; b++) {
                 SplittableRandom r = new SplittableRandom(1000L * epoch + b);
+                NDManager m = parent.newSubManager();
                 float[] x = new float[N * 4];
                 float[] y = new float[N];
                 for (int i = 0; i < N; i++) {
@@ -84,8 +86,8 @@ class TrainerTest {
                 }
                 NDArray images = m.create(x, new Shape(N, 4));
                 NDArray target = m.create(y, new Shape(N, 1));
-                out.add(new Batch(images, List.of(new ImageTargets(target, m.zeros(new Shape(0), DataType.INT32))),
-                        List.of(new ImageMeta(b, 1, 1, 1f, 1f))));
+                out.add(new DetectionBatch(images, List.of(new ImageTargets(target, m.zeros(new Shape(0), DataType.INT32))),
+                        List.of(new ImageMeta(b, 1, 1, 1f, 1f)), m));
             }
             return out.iterator();
         }
@@ -133,7 +135,7 @@ class TrainerTest {
     void learnsTheRegressionAndEvaluatesEachEpoch() {
         Block block = model();
         // Held-out data: epoch 999 of the same generator.
-        Batch heldOut = new RegressionData(1, 1f).epoch(999, 0, manager).next();
+        DetectionBatch heldOut = new RegressionData(1, 1f).epoch(999, 0, manager).next();
         java.util.function.DoubleSupplier heldOutMse = () -> {
             try (NDManager m = manager.newSubManager()) {
                 NDArray pred = block.forward(new ai.djl.training.ParameterStore(m, false),

@@ -95,7 +95,18 @@ public final class DetectionLoader implements AutoCloseable {
 
     /** The batches of {@code epoch}; their arrays are created in sub-managers of {@code manager}. */
     public BatchIterator epoch(int epoch, NDManager manager) {
-        return new BatchIterator(epoch, manager);
+        return epoch(epoch, 0, manager);
+    }
+
+    /**
+     * The batches of {@code epoch} from batch {@code firstBatch} on, as the full epoch would serve them (order and
+     * augmentation depend only on seed, epoch and image index): how a resumed run continues mid-epoch.
+     */
+    public BatchIterator epoch(int epoch, int firstBatch, NDManager manager) {
+        if (firstBatch < 0 || firstBatch > batchesPerEpoch()) {
+            throw new IllegalArgumentException("first batch " + firstBatch + " outside [0, " + batchesPerEpoch() + "]");
+        }
+        return new BatchIterator(epoch, firstBatch, manager);
     }
 
     @Override
@@ -114,11 +125,13 @@ public final class DetectionLoader implements AutoCloseable {
         private int submitted;
         private int served;
 
-        BatchIterator(int epoch, NDManager manager) {
+        BatchIterator(int epoch, int firstBatch, NDManager manager) {
             this.epoch = epoch;
             this.manager = manager;
             this.order = order(epoch);
             this.batches = batchesPerEpoch();
+            this.submitted = firstBatch;
+            this.served = firstBatch;
             while (submitted < batches && inFlight.size() < config.prefetch()) {
                 submitNext();
             }

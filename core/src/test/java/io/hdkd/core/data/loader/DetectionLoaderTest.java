@@ -224,6 +224,26 @@ class DetectionLoaderTest {
     }
 
     @Test
+    void aResumedEpochServesTheSameBatchesFromItsFirstBatch(@TempDir Path dir) {
+        DetectionDataset ds = synthetic(dir.resolve("ds"));
+        LoaderConfig cfg = LoaderConfig.longerSide(64, 2, 2, true, 9);
+        try (DetectionLoader loader = new DetectionLoader(ds, AugmentConfig.NONE, cfg)) {
+            List<List<Long>> full = ids(loader, 3);
+            List<List<Long>> tail = new java.util.ArrayList<>();
+            try (var it = loader.epoch(3, 2, manager)) {
+                while (it.hasNext()) {
+                    try (DetectionBatch batch = it.next()) {
+                        tail.add(batch.metas().stream().map(m -> m.imageId()).toList());
+                    }
+                }
+            }
+            assertThat(tail).isEqualTo(full.subList(2, full.size()));
+            assertThatThrownBy(() -> loader.epoch(3, full.size() + 1, manager))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void epochEndsAfterTheLastBatchWithOrWithoutDropLast(@TempDir Path dir) {
         DetectionDataset ds = synthetic(dir.resolve("ds"));
         LoaderConfig keep = plain(64, 3);
