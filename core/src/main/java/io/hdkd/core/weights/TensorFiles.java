@@ -5,14 +5,16 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.hdkd.api.InvalidInputException;
 import io.hdkd.core.io.AtomicFiles;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 
 /**
  * Named tensor files: {@code .npz} (numpy, e.g. {@code np.savez(f, **state_dict)}) and {@code .safetensors}, read
@@ -52,22 +54,48 @@ public final class TensorFiles {
      * @throws InvalidInputException if the file is missing, unreadable or not a tensor file
      */
     public static Map<String, NDArray> read(Path file, NDManager manager) {
-        NDList list;
-        try (InputStream in = Files.newInputStream(file)) {
-            list = NDList.decode(manager, in);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new InvalidInputException(file + ": no such file");
         } catch (IOException e) {
             throw new InvalidInputException(file + ": cannot read: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
+        }
+        try {
+            if (bytes.length > 2 && bytes[0] == 'P' && bytes[1] == 'K') {
+                return readNpz(bytes, manager);
+            }
+            NDList list = NDList.decode(manager, bytes);
+            Map<String, NDArray> tensors = new LinkedHashMap<>();
+            for (int i = 0; i < list.size(); i++) {
+                NDArray a = list.get(i);
+                String name = a.getName() == null || a.getName().isEmpty() ? "arr_" + i : a.getName();
+                tensors.put(name, a);
+            }
+            return tensors;
+        } catch (IOException | RuntimeException e) {
             throw new InvalidInputException(file + ": not a .npz, .npy or .safetensors tensor file ("
                     + e.getMessage() + ")", e);
         }
+    }
+
+    /**
+     * Inflates each {@code .npy} entry into memory before decoding it: DJL decodes an npz straight from the zip
+     * stream, which is very slow for compressed ({@code np.savez_compressed}) half-precision entries.
+     */
+    private static Map<String, NDArray> readNpz(byte[] bytes, NDManager manager) throws IOException {
         Map<String, NDArray> tensors = new LinkedHashMap<>();
-        for (int i = 0; i < list.size(); i++) {
-            NDArray a = list.get(i);
-            String name = a.getName() == null || a.getName().isEmpty() ? "arr_" + i : a.getName();
-            tensors.put(name, a);
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+            ZipEntry entry;
+            while ((entry = zip.getNextEntry()) != null) {
+                String name = entry.getName();
+                if (entry.isDirectory() || !name.endsWith(".npy")) {
+                    continue;
+                }
+                NDList one = NDList.decode(manager, zip.readAllBytes());
+                tensors.put(name.substring(0, name.length() - ".npy".length()), one.singletonOrThrow());
+            }
         }
         return tensors;
     }
