@@ -12,6 +12,9 @@ affine parameters, running statistics accumulated by a few train-mode forward pa
                        float16, values rounded to 6 significant bits so the compressed archive stays small
   <name>.input.npy     a 1x3x64x64 float32 input
   <name>.features.npz  c2..c5 of the eval-mode network, float32, computed with exactly the stored weights
+  resnet50.train.npz   one TRAIN-mode forward pass of the resnet50 layout from the stored state: its input `x`
+                       (2x3x64x64), outputs c2..c5 (batch statistics) and every BatchNorm running statistic
+                       afterwards as `after.<name>` (momentum 0.1, unbiased batch variance)
 
 Deterministic: seeded, 2 threads.
 """
@@ -95,7 +98,18 @@ def build(name, seed):
     x = torch.randn(1, 3, 64, 64)
     with torch.no_grad():
         feats = net.features(x)
-    return state, x.numpy(), {k: v.numpy() for k, v in feats.items()}
+    train = {}
+    if name == "resnet50":
+        net.train()
+        xt = torch.randn(2, 3, 64, 64) * 1.5 + 0.2
+        with torch.no_grad():
+            tf = net.features(xt)
+        train["x"] = xt.numpy()
+        train.update({k: v.numpy() for k, v in tf.items()})
+        for key, value in net.state_dict().items():
+            if key.endswith("running_mean") or key.endswith("running_var"):
+                train["after." + key] = value.numpy().copy()
+    return state, x.numpy(), {k: v.numpy() for k, v in feats.items()}, train
 
 
 def main():
@@ -104,12 +118,14 @@ def main():
         os.path.dirname(__file__), "..", "..", "core", "src", "test", "resources", "parity")
     os.makedirs(out, exist_ok=True)
     for seed, name in enumerate(LAYOUTS):
-        state, x, feats = build(name, 1000 + seed)
+        state, x, feats, train = build(name, 1000 + seed)
+        if train:
+            np.savez_compressed(os.path.join(out, name + ".train.npz"), **train)
         np.savez_compressed(os.path.join(out, name + ".weights.npz"), **state)
         np.save(os.path.join(out, name + ".input.npy"), x)
         np.savez_compressed(os.path.join(out, name + ".features.npz"), **feats)
         n = sum(v.size for k, v in state.items() if not k.endswith("num_batches_tracked") and not k.startswith("fc."))
-        print(name, "tensors", len(state), "elements (no fc/nbt)", n,
+        print(name, "tensors", len(state), "state elements incl. buffers (no fc/nbt)", n,
               {k: tuple(v.shape) for k, v in feats.items()})
 
 
