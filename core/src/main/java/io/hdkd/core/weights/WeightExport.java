@@ -1,6 +1,7 @@
 package io.hdkd.core.weights;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import io.hdkd.api.Backbone;
 import java.nio.file.Path;
@@ -19,9 +20,14 @@ public final class WeightExport {
 
     /** Exports an initialised backbone; the format follows {@code file}'s extension; written atomically. */
     public static void export(Backbone backbone, Path file) {
+        export(backbone.block(), backbone.stateDictNames(), file);
+    }
+
+    /** Exports any initialised block by an external naming (e.g. a neck's {@code stateDictNames()}). */
+    public static void export(Block block, Map<String, String> names, Path file) {
         TensorFiles.Format.of(file);
         Map<String, NDArray> tensors = new LinkedHashMap<>();
-        for (Map.Entry<String, Parameter> e : WeightImport.targets(backbone).entrySet()) {
+        for (Map.Entry<String, Parameter> e : WeightImport.targets(block, names).entrySet()) {
             if (!e.getValue().isInitialized()) {
                 throw new IllegalStateException("initialize the block before exporting weights: " + e.getKey());
             }

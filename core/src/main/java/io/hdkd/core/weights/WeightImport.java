@@ -2,6 +2,7 @@ package io.hdkd.core.weights;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import io.hdkd.api.Backbone;
 import java.nio.file.Path;
@@ -47,7 +48,15 @@ public final class WeightImport {
      * @throws IllegalStateException if the backbone has no external names or its block is not initialised
      */
     public static Report importStateDict(Backbone backbone, Path file, String prefix) {
-        Map<String, Parameter> targets = targets(backbone);
+        return importStateDict(backbone.block(), backbone.stateDictNames(), file, prefix);
+    }
+
+    /**
+     * Imports into any initialised block by an external naming, e.g. a neck's {@code stateDictNames()} with prefix
+     * {@code backbone.fpn.} for a torchvision RetinaNet checkpoint.
+     */
+    public static Report importStateDict(Block block, Map<String, String> names, Path file, String prefix) {
+        Map<String, Parameter> targets = targets(block, names);
         try (NDManager manager = NDManager.newBaseManager()) {
             Map<String, NDArray> tensors = new LinkedHashMap<>();
             for (Map.Entry<String, NDArray> e : TensorFiles.read(file, manager).entrySet()) {
@@ -70,13 +79,12 @@ public final class WeightImport {
         return name.endsWith(SKIPPED_SUFFIX) || SKIPPED_PREFIXES.stream().anyMatch(name::startsWith);
     }
 
-    /** External name to parameter, in the backbone's naming order. */
-    static Map<String, Parameter> targets(Backbone backbone) {
-        Map<String, String> names = backbone.stateDictNames();
+    /** External name to parameter, in the naming's order. */
+    static Map<String, Parameter> targets(Block block, Map<String, String> names) {
         if (names.isEmpty()) {
-            throw new IllegalStateException("this backbone has no external parameter names to import by");
+            throw new IllegalStateException("this component has no external parameter names to import by");
         }
-        var parameters = backbone.block().getParameters();
+        var parameters = block.getParameters();
         Map<String, Parameter> targets = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : names.entrySet()) {
             Parameter p = parameters.get(e.getValue());

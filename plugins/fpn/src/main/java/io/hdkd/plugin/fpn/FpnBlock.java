@@ -8,13 +8,18 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * torchvision's FeaturePyramidNetwork with RetinaNet's LastLevelP6P7: for each pyramid level a lateral 1x1 and an
@@ -33,6 +38,7 @@ final class FpnBlock extends AbstractBlock {
     private final Conv2d p7;
     private final boolean extraFromC5;
     private final List<Integer> outputIndices;
+    private final Map<Block, String> torchModules = new IdentityHashMap<>();
 
     FpnBlock(int[] inputIndices, int channels, boolean withP6, boolean withP7, boolean extraFromC5,
             List<Integer> outputIndices) {
@@ -42,12 +48,35 @@ final class FpnBlock extends AbstractBlock {
         this.outputIndices = List.copyOf(outputIndices);
         for (int i = 0; i < inputIndices.length; i++) {
             laterals.add(addChildBlock("lateral" + i, conv(channels, 1, 1, 0)));
+            torchModules.put(laterals.get(i), "inner_blocks." + i + ".0");
         }
         for (int i = 0; i < inputIndices.length; i++) {
             outputs.add(addChildBlock("output" + i, conv(channels, 3, 1, 1)));
+            torchModules.put(outputs.get(i), "layer_blocks." + i + ".0");
         }
         p6 = withP6 ? addChildBlock("p6", conv(channels, 3, 2, 1)) : null;
         p7 = withP7 ? addChildBlock("p7", conv(channels, 3, 2, 1)) : null;
+        if (p6 != null) {
+            torchModules.put(p6, "extra_blocks.p6");
+        }
+        if (p7 != null) {
+            torchModules.put(p7, "extra_blocks.p7");
+        }
+    }
+
+    /**
+     * torchvision 0.14 state-dict names ({@code inner_blocks.0.0.weight}, {@code layer_blocks.2.0.bias},
+     * {@code extra_blocks.p6.weight}, ...) to DJL parameter paths.
+     */
+    Map<String, String> torchNames() {
+        Map<String, String> names = new LinkedHashMap<>();
+        for (Pair<String, Block> child : getChildren()) {
+            String module = torchModules.get(child.getValue());
+            for (Pair<String, Parameter> p : child.getValue().getDirectParameters()) {
+                names.put(module + "." + p.getKey(), child.getKey() + "_" + p.getKey());
+            }
+        }
+        return names;
     }
 
     /** A convolution with bias, initialised like torchvision's FPN: kaiming-uniform with a = 1, zero bias. */
