@@ -1,11 +1,13 @@
 package io.hdkd.plugin.resnet;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.initializer.XavierInitializer;
-import ai.djl.nn.Parameter;
 
 /** The two layer kinds a torchvision ResNet is made of, configured as torchvision configures them. */
 final class Layers {
@@ -37,7 +39,7 @@ final class Layers {
     }
 
     /** Initialises {@code block} for {@code in} and returns its output shape. */
-    static Shape init(Block block, ai.djl.ndarray.NDManager manager, ai.djl.ndarray.types.DataType dataType, Shape in) {
+    static Shape init(Block block, NDManager manager, DataType dataType, Shape in) {
         block.initialize(manager, dataType, in);
         return block.getOutputShapes(new Shape[] {in})[0];
     }

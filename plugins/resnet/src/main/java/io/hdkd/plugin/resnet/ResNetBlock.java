@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
-import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
@@ -18,7 +17,8 @@ import java.util.List;
 
 /**
  * torchvision's ResNet without avgpool and fc: stem ({@code conv1} 7x7/2, {@code bn1}, ReLU, max-pool 3x3/2 pad 1),
- * then {@code layer1..layer4}. Returns the outputs of the stages listed in {@code outStages} (1 = layer1 = c2, ...).
+ * then {@code layer1..layer4}. Returns the outputs of the stages listed in {@code outStages} (1 = layer1 = c2, ...);
+ * stages above the last listed one are kept (for state-dict compatibility) but neither run nor trained.
  *
  * <p>Frozen stages (stem and layer1..layer{@code frozenStages}) get no gradient and their BatchNorm always runs in
  * inference mode, because DJL's freeze alone would still move the running statistics. With {@code normEval} every
@@ -61,6 +61,11 @@ public final class ResNetBlock extends AbstractBlock {
         for (int s = 0; s < frozenStages; s++) {
             stages.get(s).freezeParameters(true);
         }
+        // Stages above the last output level never run: freeze them so no optimizer looks for their gradients.
+        // They stay in the block so torchvision state dicts still load whole.
+        for (int s = this.outStages.get(this.outStages.size() - 1); s < 4; s++) {
+            stages.get(s).freezeParameters(true);
+        }
     }
 
     /** The number of frozen stages (0 = none, 1 = stem and layer1, ...). */
@@ -71,11 +76,6 @@ public final class ResNetBlock extends AbstractBlock {
     /** True if every BatchNorm runs in inference mode. */
     public boolean normEval() {
         return normEval;
-    }
-
-    /** The residual stages layer1..layer4 (the stem is not included). */
-    public List<Block> stages() {
-        return List.copyOf(stages);
     }
 
     @Override

@@ -98,4 +98,19 @@ class ResNetFreezingTest {
         assertThat(ba[1].get("bn1.running_mean")).isNotEqualTo(ba[0].get("bn1.running_mean"));
         assertThat(ba[1].get("conv1.weight")).isNotEqualTo(ba[0].get("conv1.weight"));
     }
+
+    @Test
+    void stagesAboveTheLastOutputLevelAreFrozenSoTrainingWorks() {
+        Backbone backbone = ResNets.create("resnet18", Map.of("width", "0.25", "out-levels", "c2,c3"));
+        var parameters = backbone.block().getParameters();
+        Map<String, String> names = backbone.stateDictNames();
+        // Frozen, not merely gradient-free: weight decay and parameter summaries must leave them alone too.
+        assertThat(parameters.get(names.get("layer3.0.conv1.weight")).requiresGradient()).isFalse();
+        assertThat(parameters.get(names.get("layer4.1.bn2.weight")).requiresGradient()).isFalse();
+        assertThat(parameters.get(names.get("layer2.1.bn2.weight")).requiresGradient()).isTrue();
+        Map<String, float[]>[] ba = trainOneStep(backbone);
+        assertThat(ba[1].get("layer3.0.conv1.weight")).containsExactly(ba[0].get("layer3.0.conv1.weight"));
+        assertThat(ba[1].get("layer4.1.bn2.running_var")).containsExactly(ba[0].get("layer4.1.bn2.running_var"));
+        assertThat(ba[1].get("layer2.0.conv1.weight")).isNotEqualTo(ba[0].get("layer2.0.conv1.weight"));
+    }
 }
