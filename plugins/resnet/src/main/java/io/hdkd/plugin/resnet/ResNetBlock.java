@@ -61,7 +61,8 @@ public final class ResNetBlock extends AbstractBlock {
         for (int s = 0; s < frozenStages; s++) {
             stages.get(s).freezeParameters(true);
         }
-        // Stages above the last output level never run: freeze them so no optimizer looks for their gradients.
+        // Stages above the last output level never run: freeze them so optimizers (weight decay included) and
+        // parameter summaries leave them alone.
         // They stay in the block so torchvision state dicts still load whole.
         for (int s = this.outStages.get(this.outStages.size() - 1); s < 4; s++) {
             stages.get(s).freezeParameters(true);
