@@ -41,6 +41,17 @@ public final class PluginManager {
     private static final Logger LOG = LoggerFactory.getLogger(PluginManager.class);
     private static final String SERVICES = "META-INF/services/" + HdkdPlugin.class.getName();
 
+    /**
+     * Guice reports an exception thrown by a module on java.util.logging at INFO, stack trace included; the host
+     * already turns it into a one-line refusal. Held in a field: JUL keeps loggers only weakly, with their levels.
+     */
+    private static final java.util.logging.Logger GUICE_MESSAGES =
+            java.util.logging.Logger.getLogger("com.google.inject");
+
+    static {
+        GUICE_MESSAGES.setLevel(java.util.logging.Level.WARNING);
+    }
+
     private final ComponentRegistry registry = new ComponentRegistry();
     private final List<PluginRefusal> refusals = new ArrayList<>();
 
