@@ -18,6 +18,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Distil large object detectors into small, fast ones (heterogeneous dark-knowledge distillation).",
+        footer = {"", "Exit codes: 0 success; 1 failure (a bug, an engine or disk error); 2 bad usage or input (command line,",
+            "configuration, data, plugin jars; 'hdkd plugins' also exits 2 when it refused a plugin)."},
         subcommands = {
             picocli.CommandLine.HelpCommand.class,
             PluginsCommand.class,

@@ -49,11 +49,9 @@ public final class Main {
     private static void configureLogging(boolean verbose) {
         if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
             root.setLevel(verbose ? Level.DEBUG : Level.WARN);
-            if (verbose) {
-                // logback.xml quietens DJL's "no CUDA" warnings; with --verbose show everything.
-                for (String name : QUIET_LOGGERS) {
-                    ((Logger) LoggerFactory.getLogger(name)).setLevel(null);
-                }
+            // logback.xml quietens DJL's "no CUDA" warnings; with --verbose show everything.
+            for (String name : QUIET_LOGGERS) {
+                ((Logger) LoggerFactory.getLogger(name)).setLevel(verbose ? null : Level.ERROR);
             }
         }
     }
