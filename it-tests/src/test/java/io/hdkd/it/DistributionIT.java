@@ -56,6 +56,14 @@ class DistributionIT {
     @Test
     void aThirdPartyPluginDroppedIntoACopyUnderAPathWithASpaceIsListedAndDescribed() throws Exception {
         Path home = copyOfDistribution(tmp.resolve("my hdkd copy"));
+        try {
+            thirdPartyPluginIn(home);
+        } finally {
+            Files.deleteIfExists(home.resolve("lib"));
+        }
+    }
+
+    private static void thirdPartyPluginIn(Path home) throws Exception {
         PluginJars.partitionerPlugin(dist, home.resolve("plugins/acme-stripes.jar"), "com.acme.stripes", "acme",
                 Integer.toString(SPI_VERSION), "stripes");
 
@@ -154,6 +162,22 @@ class DistributionIT {
         Hdkd.Result r = Hdkd.run(dist, tmp, "config", "check", dist.resolve("conf/example.properties").toString());
         assertThat(r.code()).as(r.toString()).isZero();
         assertThat(r.out()).startsWith("OK: ");
+    }
+
+    @Test
+    void doctorReportsEnginesAndAMissingNativeLibraryIsOneLineWithExitCode1() throws Exception {
+        Hdkd.Result ok = Hdkd.run(dist, tmp, "doctor");
+        assertThat(ok.code()).as(ok.toString()).isZero();
+        assertThat(ok.out()).containsPattern("engine PyTorch +2\\.\\d+\\.\\d+, devices: cpu")
+                .containsPattern("engine OnnxRuntime +\\d+\\.\\d+").contains(dist.resolve("plugins").toString());
+
+        // Ask DJL for a PyTorch version that is neither bundled nor downloadable offline.
+        Hdkd.Result broken = Hdkd.run(dist, tmp, java.util.Map.of("PYTORCH_VERSION", "9.9.9"), "doctor");
+        assertThat(broken.code()).as(broken.toString()).isEqualTo(1);
+        List<String> lines = broken.err().lines().filter(l -> l.startsWith("hdkd:")).toList();
+        assertThat(lines).as(broken.toString()).hasSize(1);
+        assertThat(lines.get(0)).startsWith("hdkd: failed: cannot load the native library of DJL's PyTorch engine (");
+        assertThat(broken.err()).doesNotContain("\tat ");
     }
 
     /** A copy of the distribution (lib/ linked, it holds the 200 MB of natives) in {@code target}. */

@@ -35,6 +35,12 @@ final class Hdkd {
 
     /** Runs {@code home/bin/hdkd args} in {@code workDir}. */
     static Result run(Path home, Path workDir, String... args) throws IOException, InterruptedException {
+        return run(home, workDir, java.util.Map.of(), args);
+    }
+
+    /** Runs {@code home/bin/hdkd args} in {@code workDir} with extra environment variables. */
+    static Result run(Path home, Path workDir, java.util.Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(home.resolve("bin/hdkd").toString());
         command.addAll(List.of(args));
@@ -44,6 +50,7 @@ final class Hdkd {
             ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
                     .redirectOutput(out.toFile()).redirectError(err.toFile());
             pb.environment().put("JAVA_OPTS", "-Xmx1g -XX:TieredStopAtLevel=1 -Xshare:auto");
+            pb.environment().putAll(env);
             Process p = pb.start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

@@ -22,8 +22,15 @@ public final class EngineStartup {
         try {
             return Engine.getInstance();
         } catch (RuntimeException | LinkageError e) {
-            throw new EngineUnavailableException("cannot load DJL's default engine native library ("
-                    + PluginManager.rootMessage(e) + "); check ai.djl.offline and the bundled pytorch-native jar", e);
+            String engine;
+            try {
+                engine = Engine.getDefaultEngineName();
+            } catch (RuntimeException | LinkageError ignored) {
+                engine = "default";
+            }
+            throw new EngineUnavailableException("cannot load the native library of DJL's " + engine + " engine ("
+                    + PluginManager.rootMessage(e) + "); the distribution bundles it in lib/ (check PYTORCH_* "
+                    + "environment variables and DJL_CACHE_DIR)", e);
         } finally {
             thread.setContextClassLoader(previous);
         }

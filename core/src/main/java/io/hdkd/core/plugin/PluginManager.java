@@ -192,7 +192,8 @@ public final class PluginManager {
             name = ContextClassLoader.call(loader, plugin::name);
             version = ContextClassLoader.call(loader, plugin::version);
             spi = ContextClassLoader.call(loader, plugin::spiVersion);
-        } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+        } catch (Exception | ServiceConfigurationError | LinkageError e) {
+            // Exception, not only RuntimeException: plugin code can throw checked exceptions sneakily.
             refuse(where, "cannot instantiate " + provider.type().getName() + ": " + rootMessage(e));
             return false;
         }
@@ -214,7 +215,7 @@ public final class PluginManager {
         List<RegisteredComponent> components;
         try {
             components = ContextClassLoader.call(loader, () -> components(plugin, info, loader));
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Exception | LinkageError e) {
             refuse(where, "plugin '" + name + "' failed to start: its module threw " + firstMessage(e));
             return false;
         }
