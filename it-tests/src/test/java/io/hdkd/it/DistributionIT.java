@@ -83,7 +83,10 @@ class DistributionIT {
         // A relative config path resolves against the caller's working directory, not the distribution's.
         Files.writeString(elsewhere.resolve("my.properties"), "distill.partitioner.type = stripes\n"
                 + "distill.partitioner.stripes = 5\n");
-        Hdkd.Result check = Hdkd.run(home, elsewhere, "config", "check", "my.properties", "--print");
+        // Through a symlink placed elsewhere (as in /usr/local/bin/hdkd), the launcher still finds its home.
+        Path link = Files.createSymbolicLink(elsewhere.resolve("hdkd-link"), home.resolve("bin/hdkd"));
+        Hdkd.Result check = Hdkd.runScript(link, elsewhere, java.util.Map.of(), "config", "check", "my.properties",
+                "--print");
         assertThat(check.code()).as(check.toString()).isZero();
         assertThat(check.out()).contains("run.seed = 42").contains("distill.partitioner.type = stripes")
                 .contains("distill.partitioner.stripes = 5").contains("distill.partitioner.overlap = false");

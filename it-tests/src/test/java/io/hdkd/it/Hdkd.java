@@ -41,8 +41,14 @@ final class Hdkd {
     /** Runs {@code home/bin/hdkd args} in {@code workDir} with extra environment variables. */
     static Result run(Path home, Path workDir, java.util.Map<String, String> env, String... args)
             throws IOException, InterruptedException {
+        return runScript(home.resolve("bin/hdkd"), workDir, env, args);
+    }
+
+    /** Runs a launcher script (e.g. a symlink to bin/hdkd) in {@code workDir}. */
+    static Result runScript(Path script, Path workDir, java.util.Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(home.resolve("bin/hdkd").toString());
+        command.add(script.toString());
         command.addAll(List.of(args));
         Path out = Files.createTempFile("hdkd-out", ".txt");
         Path err = Files.createTempFile("hdkd-err", ".txt");
