@@ -50,7 +50,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         return m == null || m.isBlank() ? ex.getClass().getName() : m.replace('\n', ' ');
     }
 
-    private static boolean isVerbose(ParseResult parseResult) {
+    static boolean isVerbose(ParseResult parseResult) {
         for (ParseResult p = parseResult; p != null; p = p.subcommand()) {
             if (p.hasMatchedOption("--verbose")) {
                 return true;

@@ -1,0 +1,48 @@
+package io.hdkd.core.config;
+
+import io.hdkd.api.ComponentKind;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A place in the configuration where one component is chosen: its prefix (e.g. {@code model.backbone}), the kind
+ * it takes, and the keys under it that the host reserves for itself (e.g. {@code weights}). {@code <prefix>.type}
+ * picks the factory; every other key under the prefix goes to that component's options.
+ */
+public record ComponentSlot(String prefix, ComponentKind kind, List<String> hostKeys) {
+
+    public static final String TYPE = "type";
+    public static final String WEIGHTS = "weights";
+
+    public static final ComponentSlot BACKBONE = new ComponentSlot("model.backbone", ComponentKind.BACKBONE, List.of(WEIGHTS));
+    public static final ComponentSlot NECK = new ComponentSlot("model.neck", ComponentKind.NECK, List.of());
+    public static final ComponentSlot HEAD = new ComponentSlot("model.head", ComponentKind.HEAD, List.of());
+    public static final ComponentSlot PARTITIONER =
+            new ComponentSlot("distill.partitioner", ComponentKind.PARTITIONER, List.of());
+
+    /** The named list of distillation losses, each configured under {@code distill.loss.<id>}. */
+    public static final String LOSSES_KEY = "distill.losses";
+    public static final String LOSS_PREFIX = "distill.loss";
+
+    /** The fixed slots, in the order a resolved configuration lists them. */
+    public static final List<ComponentSlot> FIXED = List.of(BACKBONE, NECK, HEAD, PARTITIONER);
+
+    public ComponentSlot {
+        Objects.requireNonNull(prefix, "prefix");
+        Objects.requireNonNull(kind, "kind");
+        hostKeys = List.copyOf(hostKeys);
+    }
+
+    /** The slot of the loss with the given id, {@code distill.loss.<id>}. */
+    public static ComponentSlot loss(String id) {
+        return new ComponentSlot(LOSS_PREFIX + "." + id, ComponentKind.LOSS, List.of());
+    }
+
+    public String typeKey() {
+        return prefix + "." + TYPE;
+    }
+
+    public String key(String relative) {
+        return prefix + "." + relative;
+    }
+}

@@ -1,0 +1,204 @@
+package io.hdkd.core.config;
+
+import io.hdkd.api.ComponentKind;
+import io.hdkd.api.InvalidInputException;
+import io.hdkd.api.Names;
+import io.hdkd.api.OptionSpec;
+import io.hdkd.api.Options;
+import io.hdkd.core.plugin.ComponentRegistry;
+import io.hdkd.core.plugin.RegisteredComponent;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the user's keys (the config file with {@code --set} on top) into a {@link ResolvedConfig}, strictly.
+ *
+ * <p>Each key belongs to exactly one place: a core section ({@link ConfigSchema}), a component slot (its {@code type},
+ * a host key such as {@code model.backbone.weights}, or an option of the chosen component, validated by
+ * {@link Options#of}), or {@code distill.losses}. Anything else is an unknown key, reported with the closest known
+ * key. Keys are checked in sorted order so the first error reported does not depend on file order.
+ */
+public final class ConfigResolver {
+
+    private static final Pattern LOSS_ID = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+
+    private final ComponentRegistry registry;
+    private final ConfigSchema schema;
+
+    public ConfigResolver(ComponentRegistry registry, ConfigSchema schema) {
+        this.registry = registry;
+        this.schema = schema;
+    }
+
+    /**
+     * @param given the user's keys and values, highest layer applied
+     * @throws InvalidInputException with one line naming the key on the first problem
+     */
+    public ResolvedConfig resolve(Map<String, String> given) {
+        Map<String, String> keys = new TreeMap<>(given);
+
+        List<String> lossIds = lossIds(keys.get(ComponentSlot.LOSSES_KEY));
+        List<ComponentSlot> slots = new ArrayList<>(ComponentSlot.FIXED);
+        for (String id : lossIds) {
+            slots.add(ComponentSlot.loss(id));
+        }
+
+        // First the types, so that the chosen components' options count as known keys.
+        Map<String, RegisteredComponent> chosen = new LinkedHashMap<>();
+        for (ComponentSlot slot : slots) {
+            String type = keys.get(slot.typeKey());
+            if (type != null) {
+                chosen.put(slot.prefix(), component(slot, type));
+            }
+        }
+        Set<String> known = knownKeys(slots, chosen);
+
+        Map<String, Map<String, String>> bySection = new LinkedHashMap<>();
+        Map<String, Map<String, String>> bySlot = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : keys.entrySet()) {
+            String key = e.getKey();
+            if (key.equals(ComponentSlot.LOSSES_KEY)) {
+                continue;
+            }
+            Optional<ComponentSlot> slot = slots.stream().filter(s -> key.startsWith(s.prefix() + ".")).findFirst();
+            if (slot.isPresent()) {
+                String relative = key.substring(slot.get().prefix().length() + 1);
+                if (!relative.equals(ComponentSlot.TYPE)) {
+                    bySlot.computeIfAbsent(slot.get().prefix(), k -> new LinkedHashMap<>()).put(relative, e.getValue());
+                }
+                continue;
+            }
+            Optional<ConfigSection> section = schema.sectionOf(key);
+            if (section.isPresent()) {
+                bySection.computeIfAbsent(section.get().prefix(), k -> new LinkedHashMap<>())
+                        .put(key.substring(section.get().prefix().length() + 1), e.getValue());
+                continue;
+            }
+            throw unknownKey(key, known);
+        }
+
+        Map<String, Options> sections = new LinkedHashMap<>();
+        for (ConfigSection s : schema.sections()) {
+            sections.put(s.prefix(), Options.of(s.prefix() + ".", s.options(), bySection.getOrDefault(s.prefix(), Map.of())));
+        }
+
+        Map<String, ConfiguredComponent> fixed = new LinkedHashMap<>();
+        Map<String, ConfiguredComponent> losses = new LinkedHashMap<>();
+        Optional<Path> weights = Optional.empty();
+        for (ComponentSlot slot : slots) {
+            Map<String, String> options = new LinkedHashMap<>(bySlot.getOrDefault(slot.prefix(), Map.of()));
+            Map<String, String> host = new LinkedHashMap<>();
+            for (String hostKey : slot.hostKeys()) {
+                if (options.containsKey(hostKey)) {
+                    host.put(hostKey, options.remove(hostKey));
+                }
+            }
+            RegisteredComponent component = chosen.get(slot.prefix());
+            if (component == null) {
+                if (slot.kind() == ComponentKind.LOSS) {
+                    throw new InvalidInputException("missing required key " + slot.typeKey() + " (loss '"
+                            + slot.prefix().substring(ComponentSlot.LOSS_PREFIX.length() + 1) + "' is listed in "
+                            + ComponentSlot.LOSSES_KEY + "); available: " + available(slot.kind()));
+                }
+                Set<String> set = new LinkedHashSet<>(options.keySet());
+                set.addAll(host.keySet());
+                if (!set.isEmpty()) {
+                    throw new InvalidInputException(slot.key(set.iterator().next()) + " is set but " + slot.typeKey()
+                            + " is not; set it to one of: " + available(slot.kind()));
+                }
+                continue;
+            }
+            Options validated = Options.of(slot.prefix() + ".", component.factory().options(), options);
+            ConfiguredComponent configured = new ConfiguredComponent(slot, component, validated);
+            if (slot.kind() == ComponentKind.LOSS) {
+                losses.put(slot.prefix().substring(ComponentSlot.LOSS_PREFIX.length() + 1), configured);
+            } else {
+                fixed.put(slot.prefix(), configured);
+            }
+            if (host.containsKey(ComponentSlot.WEIGHTS)) {
+                String w = host.get(ComponentSlot.WEIGHTS);
+                if (w.isBlank()) {
+                    throw new InvalidInputException("bad value for " + slot.key(ComponentSlot.WEIGHTS)
+                            + ": expected a path, got ''");
+                }
+                weights = Optional.of(Path.of(w));
+            }
+        }
+        return new ResolvedConfig(sections, fixed, lossIds, losses, weights);
+    }
+
+    private RegisteredComponent component(ComponentSlot slot, String type) {
+        if (type.isBlank()) {
+            throw new InvalidInputException("bad value for " + slot.typeKey() + ": expected the name of a "
+                    + slot.kind().label() + "; available: " + available(slot.kind()));
+        }
+        return registry.find(slot.kind(), type).orElseThrow(() -> {
+            String closest = Names.closest(type, registry.names(slot.kind()));
+            return new InvalidInputException("unknown " + slot.kind().label() + " type '" + type + "' for "
+                    + slot.typeKey() + "; available: " + available(slot.kind())
+                    + (closest != null && Names.distance(type, closest) <= 3 ? " (did you mean " + closest + "?)" : ""));
+        });
+    }
+
+    private String available(ComponentKind kind) {
+        Set<String> names = registry.names(kind);
+        return names.isEmpty()
+                ? "none (no loaded plugin provides a " + kind.label() + ")"
+                : String.join(", ", names);
+    }
+
+    private static List<String> lossIds(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return List.of();
+        }
+        List<String> ids = new ArrayList<>();
+        for (String part : raw.split(",")) {
+            String id = part.strip();
+            if (!LOSS_ID.matcher(id).matches()) {
+                throw new InvalidInputException("bad value for " + ComponentSlot.LOSSES_KEY
+                        + ": expected a comma-separated list of ids (lower-case letters, digits, '-', '_'), got '" + raw + "'");
+            }
+            if (ids.contains(id)) {
+                throw new InvalidInputException("bad value for " + ComponentSlot.LOSSES_KEY + ": '" + id
+                        + "' is listed twice");
+            }
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    private Set<String> knownKeys(List<ComponentSlot> slots, Map<String, RegisteredComponent> chosen) {
+        Set<String> known = new LinkedHashSet<>(schema.keys());
+        known.add(ComponentSlot.LOSSES_KEY);
+        for (ComponentSlot slot : slots) {
+            known.add(slot.typeKey());
+            for (String hostKey : slot.hostKeys()) {
+                known.add(slot.key(hostKey));
+            }
+            RegisteredComponent c = chosen.get(slot.prefix());
+            if (c != null) {
+                for (OptionSpec o : c.factory().options()) {
+                    known.add(slot.key(o.key()));
+                }
+            }
+        }
+        return known;
+    }
+
+    private static InvalidInputException unknownKey(String key, Set<String> known) {
+        String closest = Names.closest(key, known);
+        String hint = key.startsWith(ComponentSlot.LOSS_PREFIX + ".")
+                ? " (a loss's keys need its id listed in " + ComponentSlot.LOSSES_KEY + ")"
+                : "";
+        return new InvalidInputException("unknown key " + key + (closest == null ? "" : "; did you mean " + closest + "?")
+                + hint);
+    }
+}
