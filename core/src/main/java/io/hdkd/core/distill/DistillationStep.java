@@ -1,5 +1,6 @@
 package io.hdkd.core.distill;
 
+import io.hdkd.api.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
@@ -63,12 +64,12 @@ public final class DistillationStep implements Trainer.StepFunction {
         Map<String, NDArray> terms = new LinkedHashMap<>();
         if (taskWeight != 0) {
             LossTerms task = student.head().loss(s.headOutputs(), batch.targets(), inputShape);
-            task.terms().forEach((k, v) -> terms.put("task_" + k, v.mul(taskWeight)));
+            task.terms().forEach((k, v) -> terms.put("task_" + k, Scalars.mul(v, taskWeight)));
         }
         Partition partition = partition(teacherTaps, batch);
         DistillationInput input = new DistillationInput(s.taps(), teacherTaps, partition, batch.targets());
         for (WeightedLoss l : losses) {
-            terms.put("kd_" + l.id(), l.loss().compute(input).mul(l.weight() * distillWeight));
+            terms.put("kd_" + l.id(), Scalars.mul(l.loss().compute(input), l.weight() * distillWeight));
         }
         return new LossTerms(terms);
     }

@@ -1,5 +1,6 @@
 package io.hdkd.plugin.cornernet;
 
+import io.hdkd.api.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
@@ -30,9 +31,9 @@ final class CornerLosses {
         NDArray log1mP = Activation.softPlus(logits).neg();
         NDArray positive = target.eq(1f).toType(DataType.FLOAT32, false);
         NDArray negative = positive.neg().add(1f);
-        NDArray posLoss = logP.mul(p.neg().add(1f).pow(ALPHA)).mul(positive);
-        NDArray negLoss = log1mP.mul(p.pow(ALPHA)).mul(target.neg().add(1f).pow(BETA)).mul(negative);
-        return posLoss.add(negLoss).sum().neg().div(Math.max(numObjects, 1));
+        NDArray posLoss = logP.mul(Scalars.pow(p.neg().add(1f), ALPHA)).mul(positive);
+        NDArray negLoss = log1mP.mul(Scalars.pow(p, ALPHA)).mul(Scalars.pow(target.neg().add(1f), BETA)).mul(negative);
+        return Scalars.div(posLoss.add(negLoss).sum().neg(), Math.max(numObjects, 1));
     }
 
     /**
@@ -47,8 +48,8 @@ final class CornerLosses {
         if (m == 0) {
             return tl.sum();
         }
-        NDArray mean = tl.add(br).div(2f);
-        return tl.sub(mean).square().add(br.sub(mean).square()).sum().div(m);
+        NDArray mean = Scalars.div(tl.add(br), 2);
+        return Scalars.div(tl.sub(mean).square().add(br.sub(mean).square()).sum(), m);
     }
 
     /**
@@ -58,19 +59,19 @@ final class CornerLosses {
     static NDArray push(NDArray tl, NDArray br, float margin) {
         long m = tl.getShape().get(0);
         if (m < 2) {
-            return tl.sum().mul(0f);
+            return Scalars.mul(tl.sum(), 0);
         }
-        NDArray mean = tl.add(br).div(2f);
+        NDArray mean = Scalars.div(tl.add(br), 2);
         NDArray distance = mean.expandDims(1).sub(mean.expandDims(0)).abs();
         NDArray hinge = Activation.relu(distance.neg().add(margin));
         NDArray offDiagonal = hinge.getManager().eye((int) m).neg().add(1f).toType(hinge.getDataType(), false);
-        return hinge.mul(offDiagonal).sum().div(m * (m - 1));
+        return Scalars.div(hinge.mul(offDiagonal).sum(), m * (m - 1));
     }
 
     /** Smooth L1 (Huber with β = 1, as in the paper) summed over all elements. */
     static NDArray smoothL1Sum(NDArray prediction, NDArray target) {
         NDArray diff = prediction.sub(target).abs();
-        NDArray quadratic = diff.square().mul(0.5f);
+        NDArray quadratic = Scalars.mul(diff.square(), 0.5);
         NDArray linear = diff.sub(0.5f);
         return diff.lt(1f).toType(DataType.FLOAT32, false).mul(quadratic)
                 .add(diff.gte(1f).toType(DataType.FLOAT32, false).mul(linear)).sum();

@@ -1,5 +1,6 @@
 package io.hdkd.plugin.kdlosses;
 
+import io.hdkd.api.Scalars;
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -16,8 +17,8 @@ public final class ClassLogitKl {
      * stay finite.
      */
     public static NDArray binaryMap(NDArray studentLogits, NDArray teacherLogits, double temperature) {
-        NDArray a = teacherLogits.div(temperature);
-        NDArray b = studentLogits.div(temperature);
+        NDArray a = Scalars.div(teacherLogits, temperature);
+        NDArray b = Scalars.div(studentLogits, temperature);
         NDArray logPt = logSigmoid(a);
         NDArray logQt = logSigmoid(a.neg());
         NDArray logPs = logSigmoid(b);
@@ -30,14 +31,14 @@ public final class ClassLogitKl {
      * {@code sum_k p_t,k (log p_t,k - log p_s,k)} with {@code p = softmax(z / T)}.
      */
     public static NDArray softmaxMap(NDArray studentLogits, NDArray teacherLogits, double temperature) {
-        NDArray logPt = teacherLogits.div(temperature).logSoftmax(-1);
-        NDArray logPs = studentLogits.div(temperature).logSoftmax(-1);
+        NDArray logPt = Scalars.div(teacherLogits, temperature).logSoftmax(-1);
+        NDArray logPs = Scalars.div(studentLogits, temperature).logSoftmax(-1);
         return logPt.exp().mul(logPt.sub(logPs)).sum(new int[] {-1});
     }
 
     /** {@code log(sigmoid(x)) = -softplus(-x) = -(max(-x, 0) + log(1 + exp(-|x|)))}: no overflow for any x. */
     static NDArray logSigmoid(NDArray x) {
-        NDArray softplusOfNeg = x.neg().maximum(0).add(x.abs().neg().exp().add(1).log());
+        NDArray softplusOfNeg = Scalars.maximum(x.neg(), 0).add(x.abs().neg().exp().add(1).log());
         return softplusOfNeg.neg();
     }
 }

@@ -1,5 +1,6 @@
 package io.hdkd.plugin.kdlosses;
 
+import io.hdkd.api.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
@@ -90,6 +91,6 @@ final class FeatureLoss implements DistillationLoss {
             NDArray level = levelLoss.apply(student, teacher);
             total = total == null ? level : total.add(level);
         }
-        return sumLevels ? total : total.div(pairs.size());
+        return sumLevels ? total : Scalars.div(total, pairs.size());
     }
 }

@@ -1,5 +1,6 @@
 package io.hdkd.plugin.kdlosses;
 
+import io.hdkd.api.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
@@ -24,7 +25,7 @@ public final class FeatureLosses {
     public static NDArray pkd(NDArray student, NDArray teacher) {
         NDArray s = FeatureMaps.standardise(student, PKD_EPS);
         NDArray t = FeatureMaps.standardise(teacher, PKD_EPS);
-        return FeatureMaps.mse(s, t).div(2);
+        return Scalars.div(FeatureMaps.mse(s, t), 2);
     }
 
     /**
@@ -35,9 +36,9 @@ public final class FeatureLosses {
         Shape shape = teacher.getShape();
         long rows = shape.get(0) * shape.get(1);
         long positions = shape.get(2) * shape.get(3);
-        NDArray logPs = student.reshape(rows, positions).div(tau).logSoftmax(1);
-        NDArray logPt = teacher.reshape(rows, positions).div(tau).logSoftmax(1);
+        NDArray logPs = Scalars.div(student.reshape(rows, positions), tau).logSoftmax(1);
+        NDArray logPt = Scalars.div(teacher.reshape(rows, positions), tau).logSoftmax(1);
         NDArray kl = logPt.exp().mul(logPt.sub(logPs)).sum();
-        return kl.mul(tau * tau / rows);
+        return Scalars.mul(kl, tau * tau / rows);
     }
 }

@@ -1,5 +1,6 @@
 package io.hdkd.plugin.kdlosses;
 
+import io.hdkd.api.Scalars;
 import ai.djl.ndarray.NDArray;
 import io.hdkd.api.DistillationInput;
 import io.hdkd.api.DistillationLoss;
@@ -65,11 +66,11 @@ final class SoftTargetKlLoss implements DistillationLoss {
         double scale = temperature * temperature;
         switch (reduction) {
             case POOLED:
-                return total.mul(scale / count);
+                return Scalars.mul(total, scale / count);
             case MEAN:
-                return total.mul(scale / outputs.size());
+                return Scalars.mul(total, scale / outputs.size());
             default:
-                return total.mul(scale);
+                return Scalars.mul(total, scale);
         }
     }
 }

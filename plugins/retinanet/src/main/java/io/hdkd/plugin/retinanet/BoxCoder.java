@@ -1,5 +1,6 @@
 package io.hdkd.plugin.retinanet;
 
+import io.hdkd.api.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -48,14 +49,14 @@ final class BoxCoder {
         NDArray ah = anchors.get("..., 3").sub(anchors.get("..., 1"));
         NDArray acx = anchors.get("..., 0").add(aw.mul(0.5f));
         NDArray acy = anchors.get("..., 1").add(ah.mul(0.5f));
-        NDArray dx = deltas.get("..., 0").div(wx);
-        NDArray dy = deltas.get("..., 1").div(wy);
-        NDArray dw = deltas.get("..., 2").div(ww).minimum((float) SCALE_CLAMP);
-        NDArray dh = deltas.get("..., 3").div(wh).minimum((float) SCALE_CLAMP);
+        NDArray dx = Scalars.div(deltas.get("..., 0"), wx);
+        NDArray dy = Scalars.div(deltas.get("..., 1"), wy);
+        NDArray dw = Scalars.minimum(Scalars.div(deltas.get("..., 2"), ww), SCALE_CLAMP);
+        NDArray dh = Scalars.minimum(Scalars.div(deltas.get("..., 3"), wh), SCALE_CLAMP);
         NDArray cx = dx.mul(aw).add(acx);
         NDArray cy = dy.mul(ah).add(acy);
-        NDArray halfW = dw.exp().mul(aw).mul(0.5f);
-        NDArray halfH = dh.exp().mul(ah).mul(0.5f);
+        NDArray halfW = Scalars.mul(dw.exp().mul(aw), 0.5);
+        NDArray halfH = Scalars.mul(dh.exp().mul(ah), 0.5);
         return NDArrays.stack(new NDList(cx.sub(halfW), cy.sub(halfH), cx.add(halfW), cy.add(halfH)), -1);
     }
 }

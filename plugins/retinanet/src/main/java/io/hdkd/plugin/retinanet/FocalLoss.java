@@ -1,5 +1,6 @@
 package io.hdkd.plugin.retinanet;
 
+import io.hdkd.api.Scalars;
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -24,11 +25,11 @@ final class FocalLoss {
     static NDArray sigmoidFocal(NDArray logits, NDArray targets, double alpha, double gamma) {
         NDArray z = logits.mul(targets.mul(-2f).add(1f));
         NDArray logTerm = z.abs().neg().exp().add(1f).log();
-        NDArray ce = z.maximum(0f).add(logTerm);
+        NDArray ce = Scalars.maximum(z, 0).add(logTerm);
         NDArray loss = ce;
         if (gamma != 0) {
-            NDArray softplusNegZ = z.neg().maximum(0f).add(logTerm);
-            loss = loss.mul(softplusNegZ.mul((float) -gamma).exp());
+            NDArray softplusNegZ = Scalars.maximum(z.neg(), 0).add(logTerm);
+            loss = loss.mul(Scalars.mul(softplusNegZ, -gamma).exp());
         }
         if (alpha >= 0) {
             NDArray alphaT = targets.mul((float) (2 * alpha - 1)).add((float) (1 - alpha));

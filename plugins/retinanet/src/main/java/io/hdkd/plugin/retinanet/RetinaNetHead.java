@@ -1,5 +1,6 @@
 package io.hdkd.plugin.retinanet;
 
+import io.hdkd.api.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -229,7 +230,7 @@ final class RetinaNetHead implements DetectorHead {
             return abs;
         }
         float b = (float) beta;
-        return NDArrays.where(abs.lt(b), abs.square().mul(0.5f / b), abs.sub(0.5f * b));
+        return NDArrays.where(abs.lt(b), Scalars.mul(abs.square(), 0.5 / b), abs.sub(0.5f * b));
     }
 
     @Override
