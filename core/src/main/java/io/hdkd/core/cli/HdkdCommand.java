@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.class,
             DataCommand.class,
             EvalCocoCommand.class,
+            TrainCommand.class,
         })
 public final class HdkdCommand implements Runnable {
 

@@ -24,7 +24,13 @@ public final class ConfigSchema {
     /** Every core section. */
     public static ConfigSchema standard() {
         return of(
-                RunSection.SECTION);
+                RunSection.SECTION,
+                io.hdkd.core.pipeline.DatasetSection.SECTION,
+                new ConfigSection(io.hdkd.core.data.loader.LoaderConfig.SECTION,
+                        io.hdkd.core.data.loader.LoaderConfig.options()),
+                new ConfigSection(io.hdkd.core.data.augment.AugmentConfig.SECTION,
+                        io.hdkd.core.data.augment.AugmentConfig.options()),
+                io.hdkd.core.pipeline.TrainSection.SECTION);
     }
 
     public static ConfigSchema of(ConfigSection... sections) {

@@ -26,6 +26,7 @@ public final class ProgressBar implements AutoCloseable {
     private long lastRender;
     private long lastPlainDecile = -1;
     private boolean closed;
+    private volatile String status = "";
 
     /** A bar on stderr that redraws in place if the process has a console. */
     public static ProgressBar stderr(String label, long total, String unit) {
@@ -58,6 +59,11 @@ public final class ProgressBar implements AutoCloseable {
 
     public void step() {
         step(1);
+    }
+
+    /** Sets a short status shown after the counts (e.g. the running loss); redrawn with the next step. */
+    public void status(String text) {
+        status = text == null ? "" : text;
     }
 
     public long done() {
@@ -96,6 +102,9 @@ public final class ProgressBar implements AutoCloseable {
         }
         sb.append(now).append('/').append(total).append(' ').append(unit);
         sb.append(String.format(Locale.ROOT, "  %.1f %s/s", rate, unit));
+        if (!status.isEmpty()) {
+            sb.append("  ").append(status);
+        }
         if (now < total && now > 0) {
             sb.append("  eta ").append(formatSeconds((total - now) / rate));
         } else {

@@ -50,6 +50,18 @@ public record LoaderConfig(ResizeMode resizeMode, int size, int minSize, int max
                 IMAGENET_MEAN, IMAGENET_STD);
     }
 
+    /** The same resize and normalisation, in dataset order, keeping every image: for evaluation and prediction. */
+    public LoaderConfig forEvaluation() {
+        return new LoaderConfig(resizeMode, size, minSize, maxSize, sizeDivisor, batchSize, workers, prefetch, false,
+                false, seed, mean, std);
+    }
+
+    /** The same settings with another seed (e.g. mixed with the run's seed). */
+    public LoaderConfig withSeed(long newSeed) {
+        return new LoaderConfig(resizeMode, size, minSize, maxSize, sizeDivisor, batchSize, workers, prefetch, shuffle,
+                dropLast, newSeed, mean, std);
+    }
+
     public LoaderConfig withWorkers(int n) {
         return new LoaderConfig(resizeMode, size, minSize, maxSize, sizeDivisor, batchSize, n, prefetch, shuffle,
                 dropLast, seed, mean, std);
