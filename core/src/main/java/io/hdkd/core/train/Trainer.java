@@ -59,6 +59,11 @@ public final class Trainer {
     private final Checkpoints checkpoints;
     private final Evaluation evaluation;
     private final List<TrainingListener> listeners;
+    /** Consecutive steps whose gradients were not finite (their updates were skipped). */
+    private int nonFiniteRun;
+
+    /** After this many consecutive steps with non-finite gradients the run stops as diverged. */
+    static final int MAX_NON_FINITE_STEPS = 10;
 
     public Trainer(Block model, NDManager manager, StepFunction stepFunction, TrainingData data, Optimizer optimizer,
             LrSchedule schedule, Settings settings, Path runDir, Evaluation evaluation, List<TrainingListener> listeners) {
@@ -171,7 +176,20 @@ public final class Trainer {
                 collector.backward(loss);
             }
             double gradNorm = Gradients.clipGlobalNorm(params, settings.gradClipNorm(), stepManager);
-            optimizer.step(params, (float) lr);
+            if (Double.isFinite(gradNorm)) {
+                nonFiniteRun = 0;
+                optimizer.step(params, (float) lr);
+            } else {
+                // A finite loss with non-finite gradients: skip this update rather than poison the weights (as mixed-
+                // precision loss scalers do); only a run of them means the training itself diverged.
+                params.forEach(Gradients::zero);
+                if (++nonFiniteRun >= MAX_NON_FINITE_STEPS) {
+                    throw new TrainingDivergedException("gradients were not finite for " + nonFiniteRun
+                            + " steps in a row, up to step " + (step + 1) + "; stopped, the last good checkpoint is"
+                            + " kept. Lower the learning rate or enable gradient clipping.");
+                }
+                values.put("skipped", 1.0);
+            }
             double ms = (System.nanoTime() - t0) / 1e6;
             return new StepRecord(epoch, b, step + 1, lr, total, values, gradNorm, batch.size(), ms);
         }
