@@ -10,7 +10,6 @@ import io.hdkd.core.io.AtomicFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +27,7 @@ import picocli.CommandLine.Spec;
 public final class EvalCocoCommand implements Callable<Integer> {
 
     /** The name of the found-share line: non-crowd objects with a right-class detection at IoU >= 0.5. */
-    public static final String FOUND_SHARE = "found_share_iou50";
+    public static final String FOUND_SHARE = CocoStatsReport.FOUND_SHARE;
 
     @Spec
     CommandSpec spec;
@@ -65,7 +64,7 @@ public final class EvalCocoCommand implements Callable<Integer> {
         } catch (InvalidInputException e) {
             throw new InvalidInputException(detections + ": " + e.getMessage(), e);
         }
-        String report = format(stats, perClass);
+        String report = CocoStatsReport.format(stats, perClass);
         PrintWriter out = spec.commandLine().getOut();
         out.print(report);
         out.flush();
@@ -73,29 +72,5 @@ public final class EvalCocoCommand implements Callable<Integer> {
             AtomicFiles.writeString(output, report);
         }
         return ExitCodes.OK;
-    }
-
-    /** The report: the 12 stats with 6 decimals in pycocotools' order, the found share, the optional class table. */
-    static String format(CocoStats stats, boolean perClass) {
-        StringBuilder sb = new StringBuilder();
-        double[] s = stats.stats();
-        for (int i = 0; i < s.length; i++) {
-            sb.append(String.format(Locale.ROOT, "%s %.6f%n", CocoStats.NAMES.get(i), s[i]));
-        }
-        double found = stats.gtCount() == 0 ? -1 : stats.foundShare();
-        sb.append(String.format(Locale.ROOT, "%s %.6f%n", FOUND_SHARE, found));
-        if (perClass) {
-            int width = "class".length();
-            for (CocoStats.ClassResult c : stats.perClass()) {
-                width = Math.max(width, c.name().length());
-            }
-            String row = "%-" + width + "s %9s %9s %7s%n";
-            sb.append(String.format(Locale.ROOT, row, "class", "AP", "AP50", "#GT"));
-            for (CocoStats.ClassResult c : stats.perClass()) {
-                sb.append(String.format(Locale.ROOT, row, c.name(), String.format(Locale.ROOT, "%.6f", c.ap()),
-                        String.format(Locale.ROOT, "%.6f", c.ap50()), c.gtCount()));
-            }
-        }
-        return sb.toString();
     }
 }

@@ -27,7 +27,9 @@ import picocli.CommandLine.Spec;
             DoctorCommand.class,
             BenchCommand.class,
             DataCommand.class,
+            EvalCommand.class,
             EvalCocoCommand.class,
+            PredictCommand.class,
             TrainCommand.class,
         })
 public final class HdkdCommand implements Runnable {

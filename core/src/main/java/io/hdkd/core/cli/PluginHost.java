@@ -7,8 +7,17 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Loads the plugins for a command and warns about refused ones on stderr, one line each. */
+/**
+ * Loads the plugins for a command and warns about refused ones on stderr, one line each.
+ *
+ * <p>Without {@code --plugins-dir}, the system property {@value #CLASSPATH_PROPERTY}{@code =true} loads the plugins
+ * on the application classpath instead of a folder: for tests (core's test classpath holds the built-in plugins) and
+ * for embedding hdkd in an application that bundles its plugins.
+ */
 final class PluginHost {
+
+    /** When {@code true} (and no --plugins-dir is given), plugins come from the classpath. */
+    static final String CLASSPATH_PROPERTY = "hdkd.plugins.classpath";
 
     private PluginHost() {}
 
@@ -17,7 +26,10 @@ final class PluginHost {
     }
 
     static LoadedPlugins load(CommandSpec spec) {
-        LoadedPlugins loaded = PluginManager.loadDirectory(pluginsDir(spec));
+        HdkdCommand root = (HdkdCommand) spec.root().userObject();
+        LoadedPlugins loaded = root.pluginsDir == null && Boolean.getBoolean(CLASSPATH_PROPERTY)
+                ? PluginManager.fromClasspath()
+                : PluginManager.loadDirectory(root.pluginsDir());
         PrintWriter err = spec.commandLine().getErr();
         for (PluginRefusal r : loaded.refusals()) {
             err.println("hdkd: warning: " + r.message());

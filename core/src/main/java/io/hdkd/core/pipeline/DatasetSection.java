@@ -75,6 +75,21 @@ public final class DatasetSection {
                 CocoReader.read(valAnn, valImg, read).dataset());
     }
 
+    /**
+     * The run's validation split alone (what {@code hdkd eval} scores): a dataset on disk reads only its val
+     * annotations; synthetic scenes are read from (or regenerated into) {@code runDir/data} as {@link #load} does.
+     */
+    public static DetectionDataset validation(Options o, Path runDir, long seed) {
+        if (!o.getString("synthetic").equals("none")) {
+            return load(o, runDir, seed).val();
+        }
+        BoxPolicy policy = BoxPolicy.valueOf(o.getString("box-policy").toUpperCase(Locale.ROOT));
+        String root = o.getString("root");
+        Path base = root.isBlank() ? null : Path.of(root);
+        return CocoReader.read(pick(o, "val-annotations", base, "annotations/instances_val.json"),
+                pick(o, "val-images", base, "images/val"), new CocoReader.Options(policy, false)).dataset();
+    }
+
     /** The splits of a folder in hdkd's layout. */
     public static Splits fromRoot(Path dir, BoxPolicy policy) {
         CocoReader.Options read = new CocoReader.Options(policy, false);

@@ -49,6 +49,16 @@ public final class Evaluation {
      */
     public static Result run(DetectorBlock detector, DetectionDataset dataset, LoaderConfig loaderConfig,
             NDManager manager, boolean showProgress) {
+        List<CocoDetection> dets = detect(detector, dataset, loaderConfig, manager, showProgress);
+        return new Result(dets, CocoEvaluator.evaluate(dataset, dets));
+    }
+
+    /**
+     * The detector's detections on every image of {@code dataset} (its objects are not used), in original image
+     * pixels, in COCO results form: the inference half of {@link #run}, also what {@code hdkd predict} runs.
+     */
+    public static List<CocoDetection> detect(DetectorBlock detector, DetectionDataset dataset,
+            LoaderConfig loaderConfig, NDManager manager, boolean showProgress) {
         LoaderConfig cfg = loaderConfig.forEvaluation();
         List<CocoDetection> dets = new ArrayList<>();
         try (DetectionLoader loader = new DetectionLoader(dataset, AugmentConfig.NONE, cfg);
@@ -73,6 +83,6 @@ public final class Evaluation {
                 }
             }
         }
-        return new Result(dets, CocoEvaluator.evaluate(dataset, dets));
+        return dets;
     }
 }
