@@ -57,8 +57,8 @@ class RunCommandsTest {
         Path file = Path.of(RunCommandsTest.class.getResource("/conf/tiny.properties").toURI());
         Map<String, String> raw = ConfigFiles.layered(file, List.of("train.epochs=2", "train.eval-every=2",
                 // Two epochs do not lift scores far above RetinaNet's prior of 0.01: decode low scores too, so
-                // that there are detections to write and draw.
-                "model.head.score-threshold=0.001"));
+                // that there are detections to write and draw; few candidates keep decoding and scoring quick.
+                "model.head.score-threshold=0.001", "model.head.topk-candidates=50", "model.head.max-detections=20"));
         ResolvedConfig config = new ConfigResolver(registry, Pipelines.schema()).resolve(raw);
         run = shared.resolve("run");
         TrainingRun.train(config, run, false, false, System.err);
