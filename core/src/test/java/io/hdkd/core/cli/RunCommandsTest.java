@@ -105,6 +105,18 @@ class RunCommandsTest {
     }
 
     @Test
+    void theValidationSplitOfADatasetOnDiskIsItsValSplit() throws Exception {
+        Path file = Path.of(RunCommandsTest.class.getResource("/conf/tiny.properties").toURI());
+        Map<String, String> raw = ConfigFiles.layered(file, List.of("dataset.synthetic=none",
+                "dataset.root=" + run.resolve("data")));
+        ResolvedConfig config = new ConfigResolver(registry, Pipelines.schema()).resolve(raw);
+        DetectionDataset val = DatasetSection.validation(config.section(DatasetSection.SECTION.prefix()),
+                dir, config.seed());
+        assertThat(val).isEqualTo(val());
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
     void evalRefusesToOverwriteItsOutputWithoutForce() throws Exception {
         Path out = Files.createDirectories(dir.resolve("sub")).resolve("dets.json");
         Files.writeString(out, "[]");
