@@ -29,6 +29,9 @@ import picocli.CommandLine.Spec;
             DataCommand.class,
             EvalCocoCommand.class,
             TrainCommand.class,
+            WeightsCommand.class,
+            BackboneCommand.class,
+            ModelCommand.class,
         })
 public final class HdkdCommand implements Runnable {
 
