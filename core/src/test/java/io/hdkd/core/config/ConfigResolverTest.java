@@ -98,8 +98,8 @@ class ConfigResolverTest {
     void aMissingRequiredKeyIsNamed() {
         assertBad("missing required key distill.loss.k.temperature (Softmax temperature.)",
                 "distill.losses", "k", "distill.loss.k.type", "kd");
-        assertBad("missing required key distill.loss.k.type (loss 'k' is listed in distill.losses); available: kd, mse",
-                "distill.losses", "k");
+        assertBad("missing required key distill.loss.k.type (loss 'k' is listed in distill.losses); available: "
+                + names(ComponentKind.LOSS), "distill.losses", "k");
     }
 
     private static String names(ComponentKind kind) {
@@ -163,11 +163,11 @@ class ConfigResolverTest {
     @Test
     void sectionsCanBeAddedWithoutTouchingTheResolver() {
         ConfigSchema schema = ConfigSchema.standard()
-                .with(new ConfigSection("train", List.of(OptionSpec.integer("epochs", 12, "Epochs."))));
-        ResolvedConfig c = new ConfigResolver(registry, schema).resolve(Map.of("train.epochs", "3"));
-        assertThat(c.section("train").getInt("epochs")).isEqualTo(3);
-        assertThatThrownBy(() -> new ConfigResolver(registry, schema).resolve(Map.of("train.epoch", "3")))
-                .hasMessage("unknown key train.epoch; did you mean train.epochs?");
+                .with(new ConfigSection("extra", List.of(OptionSpec.integer("rounds", 12, "Rounds."))));
+        ResolvedConfig c = new ConfigResolver(registry, schema).resolve(Map.of("extra.rounds", "3"));
+        assertThat(c.section("extra").getInt("rounds")).isEqualTo(3);
+        assertThatThrownBy(() -> new ConfigResolver(registry, schema).resolve(Map.of("extra.round", "3")))
+                .hasMessage("unknown key extra.round; did you mean extra.rounds?");
         assertThatThrownBy(() -> ConfigSchema.standard().with(new ConfigSection("model.backbone", List.of())))
                 .isInstanceOf(IllegalArgumentException.class);
     }
