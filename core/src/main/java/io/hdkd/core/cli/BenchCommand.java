@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
  * lines of {@link io.hdkd.core.bench.BenchReport}. Timings live here, never in tests.
  */
 @Command(name = "bench", description = "Speed and memory benchmarks (figures go to docs/BENCHMARKS.md).",
-        subcommands = {BenchEvalCommand.class, BenchLoaderCommand.class, BenchPredictCommand.class})
+        subcommands = {BenchEvalCommand.class, BenchLoaderCommand.class, BenchPredictCommand.class,
+            BenchBackboneCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec

@@ -31,6 +31,9 @@ import picocli.CommandLine.Spec;
             EvalCocoCommand.class,
             PredictCommand.class,
             TrainCommand.class,
+            WeightsCommand.class,
+            BackboneCommand.class,
+            ModelCommand.class,
         })
 public final class HdkdCommand implements Runnable {
 

@@ -29,7 +29,7 @@ final class PluginHost {
         HdkdCommand root = (HdkdCommand) spec.root().userObject();
         LoadedPlugins loaded = root.pluginsDir == null && Boolean.getBoolean(CLASSPATH_PROPERTY)
                 ? PluginManager.fromClasspath()
-                : PluginManager.loadDirectory(root.pluginsDir());
+                : PluginManager.loadDirectory(pluginsDir(spec));
         PrintWriter err = spec.commandLine().getErr();
         for (PluginRefusal r : loaded.refusals()) {
             err.println("hdkd: warning: " + r.message());
