@@ -17,7 +17,6 @@ import io.hdkd.core.io.Directories;
 import io.hdkd.core.model.DetectorBlock;
 import io.hdkd.core.report.MetricsLog;
 import io.hdkd.core.report.TrainingReport;
-import io.hdkd.core.train.Checkpoints;
 import io.hdkd.core.train.Trainer;
 import io.hdkd.core.train.TrainingData;
 import io.hdkd.core.train.TrainingListener;
@@ -140,10 +139,5 @@ public final class TrainingRun {
             Path report = TrainingReport.write(runDir, "hdkd train: " + runDir.getFileName());
             return new Outcome(runDir, last, report);
         }
-    }
-
-    /** Where a resumed run would continue from, for messages. */
-    static Path latestCheckpoint(Path runDir) {
-        return new Checkpoints(runDir, 1).latest();
     }
 }

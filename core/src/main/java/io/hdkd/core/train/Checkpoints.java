@@ -8,6 +8,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import io.hdkd.api.InvalidInputException;
 import io.hdkd.core.io.AtomicFiles;
+import io.hdkd.core.io.Directories;
 import io.hdkd.core.train.optim.Optimizer;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -64,7 +65,7 @@ public final class Checkpoints {
         Path tmp = dir.resolve(".tmp-" + name);
         try {
             Files.createDirectories(dir);
-            deleteTree(tmp);
+            Directories.deleteRecursively(tmp);
             Files.createDirectories(tmp);
             try (DataOutputStream out = new DataOutputStream(
                     new BufferedOutputStream(Files.newOutputStream(tmp.resolve(MODEL_FILE))))) {
@@ -79,7 +80,7 @@ public final class Checkpoints {
             json.addProperty("step", state.step());
             Files.writeString(tmp.resolve(STATE_FILE), new Gson().toJson(json), StandardCharsets.UTF_8);
             Files.writeString(tmp.resolve(CONFIG_FILE), resolvedConfig, StandardCharsets.UTF_8);
-            deleteTree(target);
+            Directories.deleteRecursively(target);
             AtomicFiles.move(tmp, target);
             AtomicFiles.writeString(dir.resolve(LATEST), name + "\n");
             prune();
@@ -161,18 +162,7 @@ public final class Checkpoints {
         }
         all.sort(Comparator.comparing(p -> p.getFileName().toString()));
         for (int i = 0; i < all.size() - keep; i++) {
-            deleteTree(all.get(i));
-        }
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
+            Directories.deleteRecursively(all.get(i));
         }
     }
 }

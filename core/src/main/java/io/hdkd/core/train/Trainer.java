@@ -158,41 +158,40 @@ public final class Trainer {
         Map<String, Double> values = new LinkedHashMap<>();
         double total;
         // Everything the step computes attaches to the batch's manager (results follow their first input), so closing
-        // the batch frees the step's memory.
-        try (NDManager stepManager = batch.manager().newSubManager()) {
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                LossTerms terms = stepFunction.loss(ps, batch);
-                NDArray loss = terms.total();
-                total = loss.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-                for (Map.Entry<String, NDArray> t : terms.terms().entrySet()) {
-                    values.put(t.getKey(), t.getValue().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble());
-                }
-                if (!Double.isFinite(total)) {
-                    throw new TrainingDivergedException("loss is " + total + " at step " + (step + 1) + " (epoch "
-                            + (epoch + 1) + ", batch " + (b + 1) + "; terms " + values + "); stopped, the last good"
-                            + " checkpoint is kept" + (checkpoints.latest() == null ? " (none yet)" : ": "
-                            + checkpoints.latest()) + ". Lower the learning rate or enable gradient clipping.");
-                }
-                collector.backward(loss);
+        // the batch, which the caller does, frees the step's memory.
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            LossTerms terms = stepFunction.loss(ps, batch);
+            NDArray loss = terms.total();
+            total = loss.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+            for (Map.Entry<String, NDArray> t : terms.terms().entrySet()) {
+                values.put(t.getKey(), t.getValue().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble());
             }
-            double gradNorm = Gradients.clipGlobalNorm(params, settings.gradClipNorm(), stepManager);
-            if (Double.isFinite(gradNorm)) {
-                nonFiniteRun = 0;
-                optimizer.step(params, (float) lr);
-            } else {
-                // A finite loss with non-finite gradients: skip this update rather than poison the weights (as mixed-
-                // precision loss scalers do); only a run of them means the training itself diverged.
-                params.forEach(Gradients::zero);
-                if (++nonFiniteRun >= MAX_NON_FINITE_STEPS) {
-                    throw new TrainingDivergedException("gradients were not finite for " + nonFiniteRun
-                            + " steps in a row, up to step " + (step + 1) + "; stopped, the last good checkpoint is"
-                            + " kept. Lower the learning rate or enable gradient clipping.");
-                }
-                values.put("skipped", 1.0);
+            if (!Double.isFinite(total)) {
+                Path lastGood = checkpoints.latest();
+                throw new TrainingDivergedException("loss is " + total + " at step " + (step + 1) + " (epoch "
+                        + (epoch + 1) + ", batch " + (b + 1) + "; terms " + values + "); stopped, the last good"
+                        + " checkpoint is kept" + (lastGood == null ? " (none yet)" : ": " + lastGood)
+                        + ". Lower the learning rate or enable gradient clipping.");
             }
-            double ms = (System.nanoTime() - t0) / 1e6;
-            return new StepRecord(epoch, b, step + 1, lr, total, values, gradNorm, batch.size(), ms);
+            collector.backward(loss);
         }
+        double gradNorm = Gradients.clipGlobalNorm(params, settings.gradClipNorm());
+        if (Double.isFinite(gradNorm)) {
+            nonFiniteRun = 0;
+            optimizer.step(params, (float) lr);
+        } else {
+            // A finite loss with non-finite gradients: skip this update rather than poison the weights (as mixed-
+            // precision loss scalers do); only a run of them means the training itself diverged.
+            params.forEach(Gradients::zero);
+            if (++nonFiniteRun >= MAX_NON_FINITE_STEPS) {
+                throw new TrainingDivergedException("gradients were not finite for " + nonFiniteRun
+                        + " steps in a row, up to step " + (step + 1) + "; stopped, the last good checkpoint is"
+                        + " kept. Lower the learning rate or enable gradient clipping.");
+            }
+            values.put("skipped", 1.0);
+        }
+        double ms = (System.nanoTime() - t0) / 1e6;
+        return new StepRecord(epoch, b, step + 1, lr, total, values, gradNorm, batch.size(), ms);
     }
 
     private void save(TrainingState state) {

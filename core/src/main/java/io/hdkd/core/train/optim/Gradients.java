@@ -1,7 +1,6 @@
 package io.hdkd.core.train.optim;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -42,7 +41,7 @@ public final class Gradients {
      * The global L2 norm over all gradients, and scales them in place so it is at most {@code maxNorm} (as PyTorch's
      * {@code clip_grad_norm_}). Returns the norm before clipping.
      */
-    public static double clipGlobalNorm(List<Parameter> params, double maxNorm, NDManager scratch) {
+    public static double clipGlobalNorm(List<Parameter> params, double maxNorm) {
         double sumSq = 0;
         for (Parameter p : params) {
             if (hasGradient(p)) {
