@@ -31,6 +31,9 @@ final class Hdkd {
         }
     }
 
+    /** Small heap, quick start-up: the tests' runs are tiny. */
+    private static final String JAVA_OPTS = "-Xmx1g -XX:TieredStopAtLevel=1 -Xshare:auto";
+
     private Hdkd() {}
 
     /** Runs {@code home/bin/hdkd args} in {@code workDir}. */
@@ -44,6 +47,20 @@ final class Hdkd {
         return runScript(home.resolve("bin/hdkd"), workDir, env, args);
     }
 
+    /**
+     * Starts {@code home/bin/hdkd args} in {@code workDir} without waiting; stdout and stderr go to the given files.
+     * bin/hdkd execs java, so the returned process is the JVM itself (what a kill must hit).
+     */
+    static Process start(Path home, Path workDir, Path out, Path err, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/hdkd").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().put("JAVA_OPTS", JAVA_OPTS);
+        return pb.start();
+    }
+
     /** Runs a launcher script (e.g. a symlink to bin/hdkd) in {@code workDir}. */
     static Result runScript(Path script, Path workDir, java.util.Map<String, String> env, String... args)
             throws IOException, InterruptedException {
@@ -55,7 +72,7 @@ final class Hdkd {
         try {
             ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
                     .redirectOutput(out.toFile()).redirectError(err.toFile());
-            pb.environment().put("JAVA_OPTS", "-Xmx1g -XX:TieredStopAtLevel=1 -Xshare:auto");
+            pb.environment().put("JAVA_OPTS", JAVA_OPTS);
             pb.environment().putAll(env);
             Process p = pb.start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {

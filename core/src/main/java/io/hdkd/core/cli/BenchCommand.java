@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", description = "Speed and memory benchmarks (figures go to docs/BENCHMARKS.md).",
         subcommands = {BenchEvalCommand.class, BenchLoaderCommand.class, BenchPredictCommand.class,
-            BenchBackboneCommand.class})
+            BenchBackboneCommand.class, BenchTrainCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec

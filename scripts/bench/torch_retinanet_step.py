@@ -1,0 +1,99 @@
+#!/usr/bin/python3
+"""The step of `hdkd bench train` in PyTorch eager, for comparison.
+
+torchvision's retinanet_resnet50_fpn (no pretrained weights: every layer trainable, BatchNorm in train mode, 91
+classes), its transform pinned to the input size so nothing is resized, random images with two boxes each, the
+model's own losses (focal + L1), backward, SGD (momentum 0.9, weight decay 1e-4). Prints the same closing lines as
+hdkd's benchmarks.
+
+    /usr/bin/python3 scripts/bench/torch_retinanet_step.py --size 512 --batch 2 --steps 5 --warmup 2 --threads 2
+"""
+import argparse
+import random
+import resource
+import statistics
+import time
+
+import torch
+import torchvision
+
+
+def two_boxes_per_image(batch, size, classes, rng):
+    """Two boxes per image, a sixth to a half of the side, as `hdkd bench train` draws them."""
+    targets = []
+    for _ in range(batch):
+        boxes, labels = [], []
+        for _ in range(2):
+            w = size * (1 / 6 + rng.random() / 3)
+            h = size * (1 / 6 + rng.random() / 3)
+            x = rng.random() * (size - w)
+            y = rng.random() * (size - h)
+            boxes.append([x, y, x + w, y + h])
+            # torchvision reserves no background class in RetinaNet: labels are 0..classes-1 as in hdkd.
+            labels.append(rng.randrange(classes))
+        targets.append({"boxes": torch.tensor(boxes), "labels": torch.tensor(labels, dtype=torch.int64)})
+    return targets
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--backbone", default="resnet50", choices=["resnet50", "resnet18"])
+    p.add_argument("--classes", type=int, default=91)
+    p.add_argument("--size", type=int, default=512)
+    p.add_argument("--batch", type=int, default=2)
+    p.add_argument("--steps", type=int, default=10)
+    p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--lr", type=float, default=0.01)
+    a = p.parse_args()
+
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(1)
+    if a.backbone == "resnet50":
+        net = torchvision.models.detection.retinanet_resnet50_fpn(
+            weights=None, weights_backbone=None, num_classes=a.classes, min_size=a.size, max_size=a.size)
+    else:
+        from torchvision.models.detection.backbone_utils import _resnet_fpn_extractor
+        from torchvision.ops.feature_pyramid_network import LastLevelP6P7
+        body = torchvision.models.resnet18()
+        backbone = _resnet_fpn_extractor(body, 5, returned_layers=[2, 3, 4], extra_blocks=LastLevelP6P7(256, 256))
+        net = torchvision.models.detection.RetinaNet(backbone, a.classes, min_size=a.size, max_size=a.size)
+    net.train()
+    params = [q for q in net.parameters() if q.requires_grad]
+    opt = torch.optim.SGD(params, lr=a.lr, momentum=0.9, weight_decay=1e-4)
+    images = list(torch.randn(a.batch, 3, a.size, a.size))
+    targets = two_boxes_per_image(a.batch, a.size, a.classes, random.Random(1))
+    print(f"{a.backbone} + retinanet: {sum(q.numel() for q in params):,} parameters")
+    print(f"input {a.batch} x 3 x {a.size} x {a.size}, 2 boxes per image, threads {torch.get_num_threads()}, "
+          f"warmup {a.warmup}, steps {a.steps}")
+
+    fwd, bwd, upd, tot = [], [], [], []
+    loss = None
+    for i in range(-a.warmup, a.steps):
+        t0 = time.perf_counter()
+        losses = net(images, targets)
+        loss = sum(losses.values())
+        t1 = time.perf_counter()
+        loss.backward()
+        t2 = time.perf_counter()
+        opt.step()
+        opt.zero_grad(set_to_none=False)
+        t3 = time.perf_counter()
+        if i >= 0:
+            fwd.append((t1 - t0) * 1e3)
+            bwd.append((t2 - t1) * 1e3)
+            upd.append((t3 - t2) * 1e3)
+            tot.append((t3 - t0) * 1e3)
+
+    median = statistics.median(tot)
+    print(f"last_loss {loss.item():.6f}")
+    print(f"median_forward_ms {statistics.median(fwd):.2f}")
+    print(f"median_backward_ms {statistics.median(bwd):.2f}")
+    print(f"median_update_ms {statistics.median(upd):.2f}")
+    print(f"median_step_ms {median:.2f}")
+    print(f"images_per_s {a.batch / (median / 1000):.3f}")
+    print(f"peak_rss_mb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}")
+
+
+if __name__ == "__main__":
+    main()
