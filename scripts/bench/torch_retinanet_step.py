@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The step of `hdkd bench train` in PyTorch eager, for comparison.
+"""The step of `hdkd bench train` (or, with --predict, of `hdkd bench predict`) in PyTorch eager, for comparison.
 
 torchvision's retinanet_resnet50_fpn (no pretrained weights: every layer trainable, BatchNorm in train mode, 91
 classes), its transform pinned to the input size so nothing is resized, random images with two boxes each, the
@@ -7,6 +7,9 @@ model's own losses (focal + L1), backward, SGD (momentum 0.9, weight decay 1e-4)
 hdkd's benchmarks.
 
     /usr/bin/python3 scripts/bench/torch_retinanet_step.py --size 512 --batch 2 --steps 5 --warmup 2 --threads 2
+
+With --predict: inference in eval mode under no_grad (forward, decoding with the given score threshold, top-1000 per
+level, NMS 0.5, 100 detections per image) on random images; --score-threshold 0 is the worst case, as in hdkd.
 """
 import argparse
 import random
@@ -45,19 +48,26 @@ def main():
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--lr", type=float, default=0.01)
+    p.add_argument("--predict", action="store_true", help="time inference instead of the training step")
+    p.add_argument("--score-threshold", type=float, default=0.0)
     a = p.parse_args()
 
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
     if a.backbone == "resnet50":
         net = torchvision.models.detection.retinanet_resnet50_fpn(
-            weights=None, weights_backbone=None, num_classes=a.classes, min_size=a.size, max_size=a.size)
+            weights=None, weights_backbone=None, num_classes=a.classes, min_size=a.size, max_size=a.size,
+            score_thresh=a.score_threshold, detections_per_img=100)
     else:
         from torchvision.models.detection.backbone_utils import _resnet_fpn_extractor
         from torchvision.ops.feature_pyramid_network import LastLevelP6P7
         body = torchvision.models.resnet18()
         backbone = _resnet_fpn_extractor(body, 5, returned_layers=[2, 3, 4], extra_blocks=LastLevelP6P7(256, 256))
-        net = torchvision.models.detection.RetinaNet(backbone, a.classes, min_size=a.size, max_size=a.size)
+        net = torchvision.models.detection.RetinaNet(backbone, a.classes, min_size=a.size, max_size=a.size,
+                                                     score_thresh=a.score_threshold, detections_per_img=100)
+    if a.predict:
+        predict(net, a)
+        return
     net.train()
     params = [q for q in net.parameters() if q.requires_grad]
     opt = torch.optim.SGD(params, lr=a.lr, momentum=0.9, weight_decay=1e-4)
@@ -90,6 +100,27 @@ def main():
     print(f"median_forward_ms {statistics.median(fwd):.2f}")
     print(f"median_backward_ms {statistics.median(bwd):.2f}")
     print(f"median_update_ms {statistics.median(upd):.2f}")
+    print(f"median_step_ms {median:.2f}")
+    print(f"images_per_s {a.batch / (median / 1000):.3f}")
+    print(f"peak_rss_mb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}")
+
+
+def predict(net, a):
+    net.eval()
+    images = list(torch.randn(a.batch, 3, a.size, a.size))
+    print(f"{a.backbone} + retinanet inference, input {a.batch} x 3 x {a.size} x {a.size}, "
+          f"threads {torch.get_num_threads()}, score threshold {a.score_threshold}")
+    times, detections = [], 0
+    with torch.no_grad():
+        for i in range(-a.warmup, a.steps):
+            t0 = time.perf_counter()
+            out = net(images)
+            t1 = time.perf_counter()
+            if i >= 0:
+                times.append((t1 - t0) * 1e3)
+                detections += sum(len(o["boxes"]) for o in out)
+    median = statistics.median(times)
+    print(f"detections {detections}")
     print(f"median_step_ms {median:.2f}")
     print(f"images_per_s {a.batch / (median / 1000):.3f}")
     print(f"peak_rss_mb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}")

@@ -10,6 +10,7 @@ import io.hdkd.api.ImageMeta;
 import io.hdkd.core.bench.BenchReport;
 import io.hdkd.core.data.loader.LoaderConfig;
 import io.hdkd.core.model.DetectorBlock;
+import io.hdkd.core.pipeline.DetectorBuilder;
 import io.hdkd.core.pipeline.SavedModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -24,11 +25,17 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hdkd bench predict --run RUN}: inference speed of a run's trained model (forward pass and decoding to
- * detections, as eval and predict run it) on seeded random inputs of the run's batch size, without image decoding.
+ * {@code hdkd bench predict}: inference speed (forward pass and decoding to detections, as eval and predict run them)
+ * on seeded random inputs, without image decoding. Of a run's trained model ({@code --run RUN}, at the run's batch
+ * size), or of an untrained detector described like {@code bench train} does ({@code --config/--set}, default
+ * RetinaNet R50-FPN). An untrained RetinaNet scores every anchor near its prior (0.01), under the default score
+ * threshold, so its decoding has nothing to do: set {@code model.head.score-threshold=0} to time the worst case
+ * (top-k candidates on every level, then NMS), which is what the published figures use.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Time inference (forward + decode) of a run's trained model on synthetic inputs.")
+        description = {"Time inference (forward + decode) on synthetic inputs: of a run's trained model (--run), or of",
+            "an untrained detector (--config/--set, default RetinaNet R50-FPN; add",
+            "--set model.head.score-threshold=0 to time the worst-case decoding)."})
 public final class BenchPredictCommand implements Callable<Integer> {
 
     @Spec
@@ -37,8 +44,15 @@ public final class BenchPredictCommand implements Callable<Integer> {
     @Mixin
     Verbosity verbosity;
 
-    @Option(names = "--run", required = true, paramLabel = "RUN", description = "A run folder written by hdkd train.")
+    @Option(names = "--run", paramLabel = "RUN", description = "A run folder written by hdkd train.")
     Path run;
+
+    @Mixin
+    DetectorArgs model;
+
+    @Option(names = "--batch", paramLabel = "B",
+            description = "Images per forward pass (default: the run's batch size; 2 without a run).")
+    Integer batchSize;
 
     @Option(names = "--images", defaultValue = "64", description = "Images timed (default ${DEFAULT-VALUE}).")
     int images;
@@ -52,23 +66,37 @@ public final class BenchPredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (images < 1 || (size != null && size < 1)) {
-            throw new ParameterException(spec.commandLine(), "--images and --size must be >= 1");
+        if (images < 1 || (size != null && size < 1) || (batchSize != null && batchSize < 1)) {
+            throw new ParameterException(spec.commandLine(), "--images, --size and --batch must be >= 1");
+        }
+        if (run != null && model.given()) {
+            throw new ParameterException(spec.commandLine(), "--run and --config/--set contradict each other: a run "
+                    + "brings its own model");
         }
         PrintWriter out = spec.commandLine().getOut();
         try (NDManager manager = NDManager.newBaseManager(Engine.getInstance().defaultDevice())) {
-            SavedModel.Loaded model = RunModels.load(spec, run, manager);
-            LoaderConfig cfg = model.loaderConfig();
-            int div = cfg.sizeDivisor();
-            int requested = size != null ? size : cfg.size();
-            int side = (requested + div - 1) / div * div; // as the loader pads batches
-            int batch = Math.min(cfg.batchSize(), images);
+            DetectorBlock detector;
+            int side;
+            int batch;
+            if (run != null) {
+                SavedModel.Loaded loaded = RunModels.load(spec, run, manager);
+                LoaderConfig cfg = loaded.loaderConfig();
+                int div = cfg.sizeDivisor();
+                int requested = size != null ? size : cfg.size();
+                side = (requested + div - 1) / div * div; // as the loader pads batches
+                batch = Math.min(batchSize != null ? batchSize : cfg.batchSize(), images);
+                detector = loaded.detector();
+            } else {
+                side = size != null ? size : 512;
+                batch = Math.min(batchSize != null ? batchSize : 2, images);
+                detector = DetectorBuilder.build(model.resolve(spec), model.classes, side,
+                        manager.getDevice(), manager);
+            }
             int steps = (images + batch - 1) / batch;
             out.println("input " + side + "x" + side);
             out.println("batch " + batch);
             out.flush();
             manager.getEngine().setRandomSeed((int) seed);
-            DetectorBlock detector = model.detector();
             ParameterStore ps = new ParameterStore(manager, false);
             List<ImageMeta> metas = new ArrayList<>(batch);
             for (int i = 0; i < batch; i++) {

@@ -15,23 +15,16 @@ import io.hdkd.api.ImageTargets;
 import io.hdkd.api.LossTerms;
 import io.hdkd.core.bench.BenchReport;
 import io.hdkd.core.config.ComponentSlot;
-import io.hdkd.core.config.ConfigFiles;
-import io.hdkd.core.config.ConfigResolver;
 import io.hdkd.core.config.ResolvedConfig;
 import io.hdkd.core.model.DetectorBlock;
 import io.hdkd.core.pipeline.DetectorBuilder;
-import io.hdkd.core.pipeline.Pipelines;
-import io.hdkd.core.plugin.LoadedPlugins;
 import io.hdkd.core.train.Trainer;
 import io.hdkd.core.train.optim.Sgd;
 import io.hdkd.core.weights.ParameterSummary;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -52,28 +45,14 @@ import picocli.CommandLine.Spec;
             "with two boxes per image. Default: RetinaNet ResNet50-FPN, 91 classes; change it with --config/--set."})
 public final class BenchTrainCommand implements Callable<Integer> {
 
-    /** The detector benchmarked when no configuration is given: torchvision's retinanet_resnet50_fpn. */
-    static final Map<String, String> DEFAULT_MODEL = Map.of(
-            "model.backbone.type", "resnet50",
-            "model.neck.type", "fpn",
-            "model.head.type", "retinanet");
-
     @Spec
     CommandSpec spec;
 
     @Mixin
     Verbosity verbosity;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "A configuration whose model.* keys name the detector (default: RetinaNet R50-FPN).")
-    Path config;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a key, e.g. "
-            + "model.backbone.type=resnet18 (repeatable).")
-    List<String> sets = new ArrayList<>();
-
-    @Option(names = "--classes", defaultValue = "91", description = "Number of classes (default ${DEFAULT-VALUE}).")
-    int classes;
+    @Mixin
+    DetectorArgs model;
 
     @Option(names = "--size", defaultValue = "512", description = "Square input side (default ${DEFAULT-VALUE}).")
     int size;
@@ -96,23 +75,23 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (size < 64 || batch < 1 || steps < 1 || warmup < 0 || classes < 1 || (threads != null && threads < 1)) {
+        if (size < 64 || batch < 1 || steps < 1 || warmup < 0 || model.classes < 1 || (threads != null && threads < 1)) {
             throw new ParameterException(spec.commandLine(),
                     "--size must be >= 64; --batch, --steps, --classes and --threads >= 1; --warmup >= 0");
         }
-        ResolvedConfig resolved = resolve();
+        ResolvedConfig resolved = model.resolve(spec);
         int previousThreads = JniUtils.getNumThreads();
         if (threads != null) {
             JniUtils.setNumThreads(threads);
         }
         PrintWriter out = spec.commandLine().getOut();
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-            DetectorBlock detector = DetectorBuilder.build(resolved, classes, size, Device.cpu(), manager);
+            DetectorBlock detector = DetectorBuilder.build(resolved, model.classes, size, Device.cpu(), manager);
             List<Parameter> params = Trainer.trainableParameters(detector);
             Sgd sgd = new Sgd(0.9f, 1e-4f, manager);
             Engine.getInstance().setRandomSeed(1);
             NDArray images = manager.randomNormal(new Shape(batch, 3, size, size));
-            List<ImageTargets> targets = twoBoxesPerImage(manager, batch, size, classes, new Random(1));
+            List<ImageTargets> targets = twoBoxesPerImage(manager, batch, size, model.classes, new Random(1));
             Shape inputShape = new Shape(size, size);
             ParameterStore ps = new ParameterStore(manager, false);
             out.println(resolved.component(ComponentSlot.BACKBONE).orElseThrow().type() + " + "
@@ -165,18 +144,6 @@ public final class BenchTrainCommand implements Callable<Integer> {
             JniUtils.setNumThreads(previousThreads);
         }
         return ExitCodes.OK;
-    }
-
-    private ResolvedConfig resolve() {
-        Map<String, String> raw = new LinkedHashMap<>();
-        if (config != null) {
-            raw.putAll(ConfigFiles.layered(config, sets));
-        } else {
-            raw.putAll(DEFAULT_MODEL);
-            raw.putAll(ConfigFiles.overrides(sets));
-        }
-        LoadedPlugins loaded = PluginHost.load(spec);
-        return new ConfigResolver(loaded.registry(), Pipelines.schema()).resolve(raw);
     }
 
     /**
