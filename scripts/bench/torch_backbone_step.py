@@ -7,12 +7,11 @@ the mean of squares, backward, SGD (momentum 0.9, no weight decay). Prints the s
     /usr/bin/python3 scripts/bench/torch_backbone_step.py --size 256 --batch 2 --steps 5 --warmup 2 --threads 2
 """
 import argparse
-import resource
-import statistics
-import time
 
 import torch
 import torchvision
+
+from steptimer import time_training_steps
 
 
 def levels(net, x):
@@ -47,31 +46,7 @@ def main():
     print(f"input {a.batch} x 3 x {a.size} x {a.size}, threads {torch.get_num_threads()}, warmup {a.warmup}, "
           f"steps {a.steps}")
 
-    fwd, bwd, upd, tot = [], [], [], []
-    loss = None
-    for i in range(-a.warmup, a.steps):
-        t0 = time.perf_counter()
-        loss = sum(c.square().mean() for c in levels(net, images))
-        t1 = time.perf_counter()
-        loss.backward()
-        t2 = time.perf_counter()
-        opt.step()
-        opt.zero_grad(set_to_none=False)
-        t3 = time.perf_counter()
-        if i >= 0:
-            fwd.append((t1 - t0) * 1e3)
-            bwd.append((t2 - t1) * 1e3)
-            upd.append((t3 - t2) * 1e3)
-            tot.append((t3 - t0) * 1e3)
-
-    median = statistics.median(tot)
-    print(f"last_loss {loss.item():.6f}")
-    print(f"median_forward_ms {statistics.median(fwd):.2f}")
-    print(f"median_backward_ms {statistics.median(bwd):.2f}")
-    print(f"median_update_ms {statistics.median(upd):.2f}")
-    print(f"median_step_ms {median:.2f}")
-    print(f"images_per_s {a.batch / (median / 1000):.3f}")
-    print(f"peak_rss_mb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}")
+    time_training_steps(lambda: sum(c.square().mean() for c in levels(net, images)), opt, a.warmup, a.steps, a.batch)
 
 
 if __name__ == "__main__":

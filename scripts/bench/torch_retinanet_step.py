@@ -13,12 +13,13 @@ level, NMS 0.5, 100 detections per image) on random images; --score-threshold 0 
 """
 import argparse
 import random
-import resource
 import statistics
 import time
 
 import torch
 import torchvision
+
+from steptimer import report, time_training_steps
 
 
 def two_boxes_per_image(batch, size, classes, rng):
@@ -77,32 +78,7 @@ def main():
     print(f"input {a.batch} x 3 x {a.size} x {a.size}, 2 boxes per image, threads {torch.get_num_threads()}, "
           f"warmup {a.warmup}, steps {a.steps}")
 
-    fwd, bwd, upd, tot = [], [], [], []
-    loss = None
-    for i in range(-a.warmup, a.steps):
-        t0 = time.perf_counter()
-        losses = net(images, targets)
-        loss = sum(losses.values())
-        t1 = time.perf_counter()
-        loss.backward()
-        t2 = time.perf_counter()
-        opt.step()
-        opt.zero_grad(set_to_none=False)
-        t3 = time.perf_counter()
-        if i >= 0:
-            fwd.append((t1 - t0) * 1e3)
-            bwd.append((t2 - t1) * 1e3)
-            upd.append((t3 - t2) * 1e3)
-            tot.append((t3 - t0) * 1e3)
-
-    median = statistics.median(tot)
-    print(f"last_loss {loss.item():.6f}")
-    print(f"median_forward_ms {statistics.median(fwd):.2f}")
-    print(f"median_backward_ms {statistics.median(bwd):.2f}")
-    print(f"median_update_ms {statistics.median(upd):.2f}")
-    print(f"median_step_ms {median:.2f}")
-    print(f"images_per_s {a.batch / (median / 1000):.3f}")
-    print(f"peak_rss_mb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}")
+    time_training_steps(lambda: sum(net(images, targets).values()), opt, a.warmup, a.steps, a.batch)
 
 
 def predict(net, a):
@@ -119,11 +95,8 @@ def predict(net, a):
             if i >= 0:
                 times.append((t1 - t0) * 1e3)
                 detections += sum(len(o["boxes"]) for o in out)
-    median = statistics.median(times)
     print(f"detections {detections}")
-    print(f"median_step_ms {median:.2f}")
-    print(f"images_per_s {a.batch / (median / 1000):.3f}")
-    print(f"peak_rss_mb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}")
+    report(statistics.median(times), a.batch)
 
 
 if __name__ == "__main__":
