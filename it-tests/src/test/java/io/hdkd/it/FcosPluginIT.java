@@ -34,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FcosPluginIT {
 
-    private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(5);
-    private static final Duration TRAIN_TIMEOUT = Duration.ofMinutes(15);
+    private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration TRAIN_TIMEOUT = Duration.ofMinutes(40);
 
     @TempDir
     Path tmp;
@@ -51,7 +51,7 @@ class FcosPluginIT {
                 Path.of(property("hdkd.outer.repo"))));
         List<String> mvn = new ArrayList<>(List.of(Path.of(property("hdkd.maven.home"), "bin", "mvn").toString(),
                 "-B", "-q", "-s", settings.toString(), "package", "-Dhdkd.version=" + property("hdkd.version")));
-        if (Boolean.parseBoolean(property("hdkd.outer.offline"))) {
+        if (property("hdkd.outer.offline").equals("offline=true")) {
             // Offline, but the outer repository is a file:// one and may be read.
             mvn.addAll(List.of("-o", "-Daether.offline.protocols=file"));
         }
