@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>"It learned": the class + box loss of the last epoch is below 60% of the first epoch's (the centerness BCE is
  * left out: its floor is the entropy of the soft targets, about 0.64 here), and the final validation AP50 is above
  * 0.05. An untrained FCOS scores 0: its initial class probability is the prior 0.01, below the 0.05 score
- * threshold, so it detects nothing.
+ * threshold, so it detects nothing (FcosHeadTest in the example checks this).
  */
 class FcosPluginIT {
 

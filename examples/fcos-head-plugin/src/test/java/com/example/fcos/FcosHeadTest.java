@@ -83,6 +83,22 @@ class FcosHeadTest {
     }
 
     @Test
+    void anUntrainedHeadDetectsNothingBecauseItsPriorIsBelowTheScoreThreshold() {
+        DetectorHead head = head(Map.of());
+        try (NDManager m = NDManager.newBaseManager()) {
+            head.block().initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(2, 8, 4, 4),
+                    new Shape(2, 8, 2, 2));
+            ai.djl.engine.Engine.getInstance().setRandomSeed(7);
+            NDList features = new NDList(m.randomNormal(new Shape(2, 8, 4, 4)), m.randomNormal(new Shape(2, 8, 2, 2)));
+            NDList raw = head.block().forward(new ai.djl.training.ParameterStore(m, false), features, false);
+            float maxProbability = ai.djl.nn.Activation.sigmoid(raw.get(0)).max().getFloat();
+            assertThat(maxProbability).isBetween(0.005f, 0.02f);
+            ImageMeta meta = new ImageMeta(1, 32, 32, 1f, 1f);
+            assertThat(head.decode(raw, List.of(meta, meta), new Shape(32, 32))).containsExactly(List.of(), List.of());
+        }
+    }
+
+    @Test
     void badOptionsAreRefusedNamingTheKey() {
         assertThatThrownBy(() -> head(Map.of("size-ranges", "64, 128")))
                 .isInstanceOf(InvalidInputException.class)
