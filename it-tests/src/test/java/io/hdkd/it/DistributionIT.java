@@ -2,10 +2,8 @@ package io.hdkd.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,7 +53,7 @@ class DistributionIT {
 
     @Test
     void aThirdPartyPluginDroppedIntoACopyUnderAPathWithASpaceIsListedAndDescribed() throws Exception {
-        Path home = copyOfDistribution(tmp.resolve("my hdkd copy"));
+        Path home = DistributionCopies.of(dist, tmp.resolve("my hdkd copy"));
         try {
             thirdPartyPluginIn(home);
         } finally {
@@ -181,24 +179,5 @@ class DistributionIT {
         assertThat(lines).as(broken.toString()).hasSize(1);
         assertThat(lines.get(0)).startsWith("hdkd: failed: cannot load the native library of DJL's PyTorch engine (");
         assertThat(broken.err()).doesNotContain("\tat ");
-    }
-
-    /** A copy of the distribution (lib/ linked, it holds the 200 MB of natives) in {@code target}. */
-    private static Path copyOfDistribution(Path target) throws IOException {
-        Files.createDirectories(target);
-        for (String part : List.of("bin", "conf", "plugins")) {
-            try (Stream<Path> s = Files.walk(dist.resolve(part))) {
-                for (Path p : s.toList()) {
-                    Path to = target.resolve(dist.relativize(p).toString());
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(to);
-                    } else {
-                        Files.copy(p, to, StandardCopyOption.COPY_ATTRIBUTES);
-                    }
-                }
-            }
-        }
-        Files.createSymbolicLink(target.resolve("lib"), dist.resolve("lib"));
-        return target;
     }
 }

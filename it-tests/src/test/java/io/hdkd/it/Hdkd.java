@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +32,6 @@ final class Hdkd {
         }
     }
 
-    /** Small heap, quick start-up: the tests' runs are tiny. */
-    private static final String JAVA_OPTS = "-Xmx1g -XX:TieredStopAtLevel=1 -Xshare:auto";
-
     private Hdkd() {}
 
     /** Runs {@code home/bin/hdkd args} in {@code workDir}. */
@@ -47,6 +45,15 @@ final class Hdkd {
         return runScript(home.resolve("bin/hdkd"), workDir, env, args);
     }
 
+    /** As {@link #run(Path, Path, java.util.Map, String...)} for commands that take longer, e.g. training. */
+    static Result run(Path home, Path workDir, java.util.Map<String, String> env, Duration timeout, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/hdkd").toString());
+        command.addAll(List.of(args));
+        return process(command, workDir, withJavaOpts(env), timeout);
+    }
+
     /**
      * Starts {@code home/bin/hdkd args} in {@code workDir} without waiting; stdout and stderr go to the given files.
      * bin/hdkd execs java, so the returned process is the JVM itself (what a kill must hit).
@@ -57,7 +64,7 @@ final class Hdkd {
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().put("JAVA_OPTS", JAVA_OPTS);
+        pb.environment().putAll(withJavaOpts(java.util.Map.of()));
         return pb.start();
     }
 
@@ -67,17 +74,32 @@ final class Hdkd {
         List<String> command = new ArrayList<>();
         command.add(script.toString());
         command.addAll(List.of(args));
+        return process(command, workDir, withJavaOpts(env), Duration.ofSeconds(120));
+    }
+
+    private static java.util.Map<String, String> withJavaOpts(java.util.Map<String, String> env) {
+        java.util.Map<String, String> all = new java.util.HashMap<>();
+        all.put("JAVA_OPTS", "-Xmx1g -XX:TieredStopAtLevel=1 -Xshare:auto");
+        all.putAll(env);
+        return all;
+    }
+
+    /** Runs any command in {@code workDir} with extra environment variables; fails if it outlives the timeout. */
+    static Result process(List<String> command, Path workDir, java.util.Map<String, String> env, Duration timeout)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile("hdkd-out", ".txt");
         Path err = Files.createTempFile("hdkd-err", ".txt");
         try {
             ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
                     .redirectOutput(out.toFile()).redirectError(err.toFile());
-            pb.environment().put("JAVA_OPTS", JAVA_OPTS);
             pb.environment().putAll(env);
             Process p = pb.start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
-                throw new IllegalStateException("hdkd " + args[0] + " did not finish in 120 s");
+                throw new IllegalStateException(String.join(" ", command) + " did not finish in " + timeout
+                        + "\n--- stdout\n" + Files.readString(out, StandardCharsets.UTF_8) + "--- stderr\n"
+                        + Files.readString(err, StandardCharsets.UTF_8));
             }
             return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));

@@ -10,6 +10,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.pooling.Pool;
 import io.hdkd.api.Detection;
 import io.hdkd.api.ImageMeta;
+import io.hdkd.api.head.BatchedNms;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -95,13 +96,13 @@ final class CornerDecoder {
             boxes = boxes.get(best);
             classes = classes.get(best);
         }
-        int[] kept = BoxNms.classwise(boxes, scores, classes, nmsIou);
+        long[] kept = BatchedNms.keep(boxes, scores, classes, nmsIou, maxDetections);
         float[] b = boxes.toFloatArray();
         float[] s = scores.toFloatArray();
         float[] c = classes.toType(DataType.FLOAT32, false).toFloatArray();
         List<Detection> out = new ArrayList<>();
-        for (int i = 0; i < kept.length && i < maxDetections; i++) {
-            int j = kept[i];
+        for (long index : kept) {
+            int j = (int) index;
             out.add(new Detection((int) c[j], s[j], b[4 * j], b[4 * j + 1], b[4 * j + 2], b[4 * j + 3]));
         }
         return out;

@@ -14,6 +14,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import io.hdkd.api.head.SeededNormalInitializer;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

@@ -20,6 +20,9 @@ import io.hdkd.api.ImageTargets;
 import io.hdkd.api.InvalidInputException;
 import io.hdkd.api.LossTerms;
 import io.hdkd.api.OutputKind;
+import io.hdkd.api.head.Boxes;
+import io.hdkd.api.head.Detections;
+import io.hdkd.api.head.FocalLoss;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -275,31 +278,11 @@ final class RetinaNetHead implements DetectorHead {
                     scores.add(topScores.get(new NDIndex(":{}", above)));
                     labels.add(label);
                 }
-                result.add(boxes.isEmpty() ? List.of() : select(NDArrays.concat(boxes), NDArrays.concat(scores),
-                        NDArrays.concat(labels), metas.get(i)));
+                result.add(boxes.isEmpty() ? List.of() : Detections.select(NDArrays.concat(boxes), NDArrays.concat(scores),
+                        NDArrays.concat(labels), metas.get(i), config.nmsThreshold(), config.maxDetections()));
             }
         }
         return result;
-    }
-
-    /** NMS, the best {@code max-detections}, mapped back to the original image. */
-    private List<Detection> select(NDArray boxes, NDArray scores, NDArray labels, ImageMeta meta) {
-        long[] keep = BatchedNms.keep(boxes, scores, labels, config.nmsThreshold(), config.maxDetections());
-        if (keep.length == 0) {
-            return List.of();
-        }
-        NDArray index = boxes.getManager().create(keep);
-        NDArray scale = boxes.getManager().create(new float[] {meta.scaleX(), meta.scaleY(), meta.scaleX(),
-            meta.scaleY()});
-        NDArray original = Boxes.clip(boxes.get(new NDIndex("{}", index)).div(scale), meta.width(), meta.height());
-        float[] b = original.toType(DataType.FLOAT32, false).toFloatArray();
-        float[] s = scores.get(new NDIndex("{}", index)).toType(DataType.FLOAT32, false).toFloatArray();
-        long[] c = labels.get(new NDIndex("{}", index)).toType(DataType.INT64, false).toLongArray();
-        List<Detection> out = new ArrayList<>(keep.length);
-        for (int j = 0; j < keep.length; j++) {
-            out.add(new Detection((int) c[j], s[j], b[4 * j], b[4 * j + 1], b[4 * j + 2], b[4 * j + 3]));
-        }
-        return out;
     }
 
     /** The raw outputs must be this head's, for this input shape (the grids are derived from it). */

@@ -7,9 +7,10 @@
  *       {@code cls_<level>} ({@code N x (H W A) x C} sigmoid logits) then {@code box_<level>}
  *       ({@code N x (H W A) x 4} deltas), rows location-major, anchor-minor.
  *   <li>{@link io.hdkd.plugin.retinanet.AnchorGenerator}, {@link io.hdkd.plugin.retinanet.AnchorMatcher},
- *       {@link io.hdkd.plugin.retinanet.BoxCoder}, {@link io.hdkd.plugin.retinanet.FocalLoss}: training targets
- *       and loss, torchvision semantics (checked against torchvision 0.14 by RetinaNetParityTest).
- *   <li>{@link io.hdkd.plugin.retinanet.BatchedNms}: class-wise NMS for decoding.
+ *       {@link io.hdkd.plugin.retinanet.BoxCoder} and the api's {@link io.hdkd.api.head.FocalLoss}: training
+ *       targets and loss, torchvision semantics (checked against torchvision 0.14 by RetinaNetParityTest).
+ *   <li>Decoding ends in the api's {@link io.hdkd.api.head.Detections#select} (class-wise NMS, back to the
+ *       original image).
  * </ul>
  */
 package io.hdkd.plugin.retinanet;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.hdkd.api.head.Boxes;
 import org.junit.jupiter.api.Test;
 
 class AnchorMatcherTest {

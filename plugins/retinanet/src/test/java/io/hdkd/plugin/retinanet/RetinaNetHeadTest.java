@@ -19,6 +19,7 @@ import io.hdkd.api.Detection;
 import io.hdkd.api.ImageMeta;
 import io.hdkd.api.ImageTargets;
 import io.hdkd.api.LossTerms;
+import io.hdkd.api.head.Boxes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

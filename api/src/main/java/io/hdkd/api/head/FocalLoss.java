@@ -1,28 +1,29 @@
-package io.hdkd.plugin.retinanet;
+package io.hdkd.api.head;
 
-import io.hdkd.api.Scalars;
 import ai.djl.ndarray.NDArray;
+import io.hdkd.api.Scalars;
 
 /**
- * The sigmoid focal loss of Lin et al. (torchvision's {@code sigmoid_focal_loss}, reduction none):
- * {@code alpha_t (1 - p_t)^gamma CE(p, t)} for binary targets {@code t}.
+ * The sigmoid focal loss of Lin et al. 2017 (torchvision's {@code sigmoid_focal_loss}, reduction none):
+ * {@code alpha_t (1 - p_t)^gamma CE(p, t)} for targets {@code t} in {@code [0, 1]}, as RetinaNet and FCOS use it.
  *
  * <p>Written in log space to stay finite for any logit: with {@code z = x (1 - 2t)} (the logit signed so that large
  * {@code z} means a wrong, confident prediction), {@code CE = softplus(z)} and {@code 1 - p_t = sigmoid(z) =
  * exp(-softplus(-z))}, so the modulating factor is {@code exp(-gamma softplus(-z))}; softplus uses
- * {@code max(z, 0) + log(1 + exp(-|z|))}, whose exp never overflows.
+ * {@code max(z, 0) + log(1 + exp(-|z|))}, whose exp never overflows. Safe under autograd (see {@link Scalars}).
  */
-final class FocalLoss {
+public final class FocalLoss {
 
     private FocalLoss() {}
 
     /**
      * @param logits any shape
-     * @param targets the same shape, 0 or 1
+     * @param targets the same shape, 0 or 1 (no gradient)
      * @param alpha weight of positives, {@code 1 - alpha} of negatives; negative: no weighting
+     * @param gamma the focusing exponent; 0 gives (weighted) binary cross-entropy
      * @return the elementwise loss, same shape
      */
-    static NDArray sigmoidFocal(NDArray logits, NDArray targets, double alpha, double gamma) {
+    public static NDArray sigmoidFocal(NDArray logits, NDArray targets, double alpha, double gamma) {
         NDArray z = logits.mul(targets.mul(-2f).add(1f));
         NDArray logTerm = z.abs().neg().exp().add(1f).log();
         NDArray ce = Scalars.maximum(z, 0).add(logTerm);
@@ -36,5 +37,13 @@ final class FocalLoss {
             loss = loss.mul(alphaT);
         }
         return loss;
+    }
+
+    /**
+     * Binary cross-entropy with logits, elementwise, for soft targets in {@code [0, 1]} (e.g. FCOS's centerness):
+     * {@code max(x, 0) - x t + log(1 + exp(-|x|))}, finite for any logit.
+     */
+    public static NDArray sigmoidBinaryCrossEntropy(NDArray logits, NDArray targets) {
+        return Scalars.maximum(logits, 0).sub(logits.mul(targets)).add(logits.abs().neg().exp().add(1f).log());
     }
 }

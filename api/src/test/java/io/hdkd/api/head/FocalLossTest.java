@@ -1,4 +1,4 @@
-package io.hdkd.plugin.retinanet;
+package io.hdkd.api.head;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;

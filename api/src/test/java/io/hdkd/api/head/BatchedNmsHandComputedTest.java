@@ -1,4 +1,4 @@
-package io.hdkd.plugin.cornernet;
+package io.hdkd.api.head;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 
-class BoxNmsTest {
+class BatchedNmsHandComputedTest {
 
     @Test
     void suppressesOverlapsWithinAClassOnlyAndKeepsScoreOrder() {
@@ -20,12 +20,12 @@ class BoxNmsTest {
             };
             float[] scores = {0.6f, 0.9f, 0.7f, 0.8f, 0.1f};
             int[] classes = {0, 0, 1, 0, 1};
-            int[] kept = BoxNms.classwise(manager.create(boxes, new Shape(5, 4)), manager.create(scores),
-                    manager.create(classes), 0.5f);
-            assertThat(kept).containsExactly(1, 3, 2, 4);
-            int[] strict = BoxNms.classwise(manager.create(boxes, new Shape(5, 4)), manager.create(scores),
-                    manager.create(classes), 0.4f);
-            assertThat(strict).containsExactly(1, 2, 4);
+            long[] kept = BatchedNms.keep(manager.create(boxes, new Shape(5, 4)), manager.create(scores),
+                    manager.create(classes), 0.5, 100);
+            assertThat(kept).containsExactly(1L, 3L, 2L, 4L);
+            long[] strict = BatchedNms.keep(manager.create(boxes, new Shape(5, 4)), manager.create(scores),
+                    manager.create(classes), 0.4, 100);
+            assertThat(strict).containsExactly(1L, 2L, 4L);
         }
     }
 }

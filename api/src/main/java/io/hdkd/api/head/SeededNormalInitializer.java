@@ -1,4 +1,4 @@
-package io.hdkd.plugin.retinanet;
+package io.hdkd.api.head;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -8,15 +8,19 @@ import ai.djl.training.initializer.Initializer;
 import java.util.SplittableRandom;
 
 /**
- * Normal(0, std) weights from the run's seed, independent of the engine's global generator, so that the same seed
- * gives the same head whatever else was initialised first.
+ * Normal(0, std) weights from a seed, independent of the engine's global generator, so that the same run seed gives
+ * the same head whatever else was initialised first (DJL's {@code NormalInitializer} draws from the engine). Derive
+ * one seed per parameter from {@link io.hdkd.api.ComponentContext#seed()}.
  */
-final class SeededNormalInitializer implements Initializer {
+public final class SeededNormalInitializer implements Initializer {
 
     private final double std;
     private final long seed;
 
-    SeededNormalInitializer(double std, long seed) {
+    public SeededNormalInitializer(double std, long seed) {
+        if (!(std >= 0)) {
+            throw new IllegalArgumentException("std must be >= 0, got " + std);
+        }
         this.std = std;
         this.seed = seed;
     }

@@ -1,0 +1,57 @@
+package com.example.fcos;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+
+/**
+ * Group normalisation (Wu and He 2018), as FCOS's towers use it; DJL 0.36 has none. The channels of
+ * {@code N x C x H x W} are split into groups, each normalised over its channels and positions, then scaled and
+ * shifted per channel by learned {@code gamma} (init 1) and {@code beta} (init 0). Batch-independent, so it behaves the
+ * same in training and inference.
+ */
+final class GroupNorm extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+    private static final double EPS = 1e-5;
+
+    private final int groups;
+    private final int channels;
+    private final Parameter gamma;
+    private final Parameter beta;
+
+    GroupNorm(int groups, int channels) {
+        super(VERSION);
+        this.groups = groups;
+        this.channels = channels;
+        gamma = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA)
+                .optShape(new Shape(channels)).optInitializer(Initializer.ONES).build());
+        beta = addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA)
+                .optShape(new Shape(channels)).optInitializer(Initializer.ZEROS).build());
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        Shape s = x.getShape();
+        NDArray grouped = x.reshape(s.get(0), groups, -1);
+        NDArray mean = grouped.mean(new int[] {2}, true);
+        NDArray centred = grouped.sub(mean);
+        NDArray variance = centred.square().mean(new int[] {2}, true);
+        NDArray normalised = centred.div(variance.add(EPS).sqrt()).reshape(s);
+        NDArray g = store.getValue(gamma, x.getDevice(), training).reshape(1, channels, 1, 1);
+        NDArray b = store.getValue(beta, x.getDevice(), training).reshape(1, channels, 1, 1);
+        return new NDList(normalised.mul(g).add(b));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+}
