@@ -106,17 +106,12 @@ public final class TeacherSection {
             } catch (InvalidInputException e) {
                 throw new InvalidInputException(o.prefix() + RUN + ": " + e.getMessage(), e);
             }
+            // Both see the student's batch: a teacher trained on other statistics gets it re-normalised to its own.
             Normalization teacherNorm = normalization(loaded.loaderConfig().mean(), loaded.loaderConfig().std());
-            if (!teacherNorm.equals(studentNorm)) {
-                // Both see the same batch; a teacher trained on other statistics would see shifted inputs.
-                throw new InvalidInputException(o.prefix() + RUN + ": the teacher was trained with data.loader.mean/std "
-                        + teacherNorm + " (0..255 units) but the student's are " + studentNorm
-                        + "; set the student's data.loader.mean and std to the teacher's");
-            }
             String description = "hdkd run " + run + " (" + loaded.config().component(
                     io.hdkd.core.config.ComponentSlot.BACKBONE).map(c -> c.type()).orElse("?") + " + "
                     + loaded.detector().head().type() + ")";
-            return new Opened(new DetectorTeacher(loaded.detector(), manager), loaded.categories().size(), description);
+            return new Opened(new DetectorTeacher(loaded.detector(), manager, studentNorm, teacherNorm), loaded.categories().size(), description);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
