@@ -14,6 +14,7 @@ import io.hdkd.core.config.ComponentSlot;
 import io.hdkd.core.config.ConfiguredComponent;
 import io.hdkd.core.config.ResolvedConfig;
 import io.hdkd.core.data.loader.LoaderConfig;
+import io.hdkd.core.distill.DetectorTeacher;
 import io.hdkd.core.distill.DistillationModel;
 import io.hdkd.core.distill.DistillationStep;
 import io.hdkd.core.distill.Teacher;
@@ -21,6 +22,7 @@ import io.hdkd.core.io.Directories;
 import io.hdkd.core.model.DetectorBlock;
 import io.hdkd.core.plugin.ComponentRegistry;
 import io.hdkd.core.report.MetricsLog;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -116,7 +118,7 @@ public final class DistillationRun {
     private static void deleteQuietly(Path dir) {
         try {
             Directories.deleteRecursively(dir);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // the refusal that brought us here is what the user needs to see
         }
     }
@@ -171,7 +173,7 @@ public final class DistillationRun {
     }
 
     private static long teacherParameters(Teacher teacher) {
-        if (!(teacher instanceof io.hdkd.core.distill.DetectorTeacher d)) {
+        if (!(teacher instanceof DetectorTeacher d)) {
             return 0;
         }
         long n = 0;

@@ -9,6 +9,7 @@ import io.hdkd.core.plugin.ComponentRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -85,7 +86,7 @@ public final class RatioSweep {
         for (int i = 0; i < ratios.size(); i++) {
             Path dir = out.resolve(ratios.get(i).folderName());
             log.println("distill: ratio " + ratios.get(i).text() + " -> " + dir);
-            boolean resumeThis = resume && java.nio.file.Files.isDirectory(dir);
+            boolean resumeThis = resume && Files.isDirectory(dir);
             DistillationRun.Outcome o = DistillationRun.distill(configs.get(i), registry, dir, resumeThis, false, log);
             Map<String, Double> m = o.run().finalMetrics();
             entries.add(new Entry(ratios.get(i), dir, m.getOrDefault("AP", Double.NaN),

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import io.hdkd.api.InvalidInputException;
 import io.hdkd.api.OptionSpec;
 import io.hdkd.api.Options;
+import io.hdkd.core.config.ComponentSlot;
 import io.hdkd.core.config.ConfigSection;
 import io.hdkd.core.data.loader.LoaderConfig;
 import io.hdkd.core.distill.DetectorTeacher;
@@ -108,9 +109,8 @@ public final class TeacherSection {
             }
             // Both see the student's batch: a teacher trained on other statistics gets it re-normalised to its own.
             Normalization teacherNorm = normalization(loaded.loaderConfig().mean(), loaded.loaderConfig().std());
-            String description = "hdkd run " + run + " (" + loaded.config().component(
-                    io.hdkd.core.config.ComponentSlot.BACKBONE).map(c -> c.type()).orElse("?") + " + "
-                    + loaded.detector().head().type() + ")";
+            String backbone = loaded.config().component(ComponentSlot.BACKBONE).map(c -> c.type()).orElse("?");
+            String description = "hdkd run " + run + " (" + backbone + " + " + loaded.detector().head().type() + ")";
             return new Opened(new DetectorTeacher(loaded.detector(), manager, studentNorm, teacherNorm), loaded.categories().size(), description);
         } catch (RuntimeException e) {
             manager.close();
