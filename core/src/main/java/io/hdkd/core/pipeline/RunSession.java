@@ -81,7 +81,9 @@ final class RunSession implements AutoCloseable {
             }
             Map<String, String> before = ConfigFiles.read(stored);
             for (Map.Entry<String, String> e : config.asMap().entrySet()) {
-                if (!e.getValue().equals(before.get(e.getKey()))) {
+                // A key the stored configuration lacks came with a newer hdkd (e.g. teacher.*): the run used its
+                // default, which is what a bare --resume resolves it to.
+                if (before.containsKey(e.getKey()) && !e.getValue().equals(before.get(e.getKey()))) {
                     throw new InvalidInputException("--resume: " + e.getKey() + " is '" + e.getValue() + "' but the run in "
                             + runDir + " was started with '" + before.get(e.getKey())
                             + "'; resume with the run's own configuration");
