@@ -95,6 +95,25 @@ class DistillCommandTest {
         assertThat(csv.get(3)).startsWith("mean,");
         assertThat(csv.get(4)).startsWith("std,");
         assertThat(r.out()).contains("mean").contains("ratios: " + out.resolve("ratios.csv"));
+        // The distilled students are plain detectors: eval and predict load them with the teacher gone.
+        Path teacher = shared.resolve("teacher");
+        Path moved = shared.resolve("teacher-moved");
+        Files.move(teacher, moved);
+        try {
+            Path student = out.resolve("ratio-1_1");
+            CliRun eval = CliRun.of("eval", "--run", student.toString());
+            assertThat(eval.exitCode()).as(eval.err()).isEqualTo(0);
+            assertThat(eval.out()).contains("AP50");
+            Path image;
+            try (var images = Files.list(student.resolve("data/images/val"))) {
+                image = images.sorted().findFirst().orElseThrow();
+            }
+            CliRun predict = CliRun.of("predict", "--run", student.toString(), "--score", "0", "--out",
+                    tmp.resolve("pred").toString(), image.toString());
+            assertThat(predict.exitCode()).as(predict.err()).isEqualTo(0);
+        } finally {
+            Files.move(moved, teacher);
+        }
         // An existing sweep folder is refused without --resume or --force.
         CliRun again = CliRun.of("distill", "--config", config.toString(), "--set", "model.head.type=retinanet",
                 "--out", out.toString(), "--ratios", "1:1");
