@@ -12,6 +12,8 @@ import io.hdkd.core.config.ConfigResolver;
 import io.hdkd.core.config.ResolvedConfig;
 import io.hdkd.core.data.coco.BoxPolicy;
 import io.hdkd.core.data.loader.LoaderConfig;
+import io.hdkd.core.distill.DetectorTeacher;
+import io.hdkd.core.distill.Normalization;
 import io.hdkd.core.model.DetectorBlock;
 import io.hdkd.core.plugin.ComponentRegistry;
 import io.hdkd.core.plugin.PluginManager;
@@ -206,6 +208,22 @@ class DistillationRunTest {
         assertThat(o.teacher()).startsWith("ONNX model");
         assertThat(MetricsLog.read(tmp.resolve("run").resolve(MetricsLog.STEPS))).hasSize(3)
                 .allSatisfy(s -> assertThat(s.keySet()).contains("loss_kd_pkd", "teacher_ms"));
+    }
+
+    @Test
+    void aTeacherTrainedOnOtherStatisticsSeesTheBatchReNormalisedToThem() {
+        Normalization student = Normalization.IMAGENET;
+        Normalization other = new Normalization(new float[] {0, 0, 0}, new float[] {255, 255, 255});
+        try (NDManager m = NDManager.newBaseManager(); NDManager x = NDManager.newBaseManager()) {
+            DetectorBlock d = SavedModel.load(retinaTeacher, registry, Device.cpu(), m).detector();
+            DetectorTeacher plain = new DetectorTeacher(d, m);
+            DetectorTeacher renormalising = new DetectorTeacher(d, m, student, other);
+            ai.djl.ndarray.NDArray batch = x.randomNormal(new ai.djl.ndarray.types.Shape(1, 3, 64, 64));
+            ai.djl.ndarray.NDArray want = plain.forward(student.convert(batch, other)).get("p3");
+            ai.djl.ndarray.NDArray got = renormalising.forward(batch).get("p3");
+            assertThat(got.sub(want).abs().max().getFloat()).isLessThan(1e-5f);
+            assertThat(got.sub(plain.forward(batch).get("p3")).abs().max().getFloat()).isGreaterThan(1e-3f);
+        }
     }
 
     @Test
