@@ -22,11 +22,26 @@ public final class DetectorTeacher implements Teacher {
 
     private final DetectorBlock detector;
     private final NDManager manager;
+    private final Normalization studentNorm;
+    private final Normalization teacherNorm;
 
     /** @param manager owns the detector's parameters; closed with the teacher */
     public DetectorTeacher(DetectorBlock detector, NDManager manager) {
+        this(detector, manager, Normalization.IMAGENET, Normalization.IMAGENET);
+    }
+
+    /**
+     * A teacher trained on inputs normalised otherwise than the student's: each batch is re-normalised first.
+     *
+     * @param studentNorm how the student's batches are normalised
+     * @param teacherNorm how the teacher's training batches were normalised
+     */
+    public DetectorTeacher(DetectorBlock detector, NDManager manager, Normalization studentNorm,
+            Normalization teacherNorm) {
         this.detector = detector;
         this.manager = manager;
+        this.studentNorm = studentNorm;
+        this.teacherNorm = teacherNorm;
         for (Pair<String, Parameter> p : detector.getParameters()) {
             p.getValue().freeze(true);
         }
@@ -37,7 +52,8 @@ public final class DetectorTeacher implements Teacher {
         boolean grad = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try {
-            return detector.forwardTaps(new ParameterStore(images.getManager(), false), images, false).taps();
+            NDArray x = studentNorm.convert(images, teacherNorm);
+            return detector.forwardTaps(new ParameterStore(images.getManager(), false), x, false).taps();
         } finally {
             JniUtils.setGradMode(grad);
         }

@@ -36,8 +36,9 @@ final class ProgressListener implements TrainingListener {
         smoothed = Double.isNaN(smoothed) ? r.loss() : 0.9 * smoothed + 0.1 * r.loss();
         double ips = r.images() / (r.stepMillis() / 1000.0);
         imagesPerSecond = Double.isNaN(imagesPerSecond) ? ips : 0.9 * imagesPerSecond + 0.1 * ips;
+        Double teacher = r.measures().get(io.hdkd.core.distill.DistillationStep.TEACHER_MS);
         bar.status(String.format(Locale.ROOT, "epoch %d  loss %.4f  %.1f img/s", r.epoch() + 1, smoothed,
-                imagesPerSecond));
+                imagesPerSecond) + (teacher == null ? "" : String.format(Locale.ROOT, "  teacher %.0f ms", teacher)));
         bar.step(1);
     }
 

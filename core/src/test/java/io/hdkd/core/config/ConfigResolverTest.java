@@ -92,6 +92,22 @@ class ConfigResolverTest {
         assertBad("bad value for model.backbone.style: expected one of [a, b], got 'c'",
                 "model.backbone.type", "tiny", "model.backbone.style", "c");
         assertBad("bad value for distill.losses: 'a' is listed twice", "distill.losses", "a, a");
+        assertBad("bad value for distill.loss.a.weight: expected a number >= 0, got '-1'",
+                "distill.losses", "a", "distill.loss.a.type", "mse", "distill.loss.a.weight", "-1");
+        assertBad("unknown key distill.ratoi; did you mean distill.ratio?", "distill.ratoi", "1:2");
+    }
+
+    @Test
+    void lossWeightsAreTheHostsAndDistillationKeysAreDroppedForTheSavedStudent() {
+        ResolvedConfig c = resolve("model.backbone.type", "tiny", "distill.losses", "a, b",
+                "distill.loss.a.type", "mse", "distill.loss.a.weight", "2.5", "distill.loss.b.type", "mse",
+                "teacher.run", "runs/t", "distill.ratio", "1:2");
+        assertThat(c.lossWeight("a")).isEqualTo(2.5);
+        assertThat(c.lossWeight("b")).isEqualTo(1.0);
+        assertThat(c.asMap()).containsEntry("distill.loss.a.weight", "2.5").containsEntry("teacher.run", "runs/t");
+        ResolvedConfig student = c.withoutDistillation(List.of("teacher", "distill"));
+        assertThat(student.asMap().keySet()).noneMatch(k -> k.startsWith("distill.") || k.startsWith("teacher."))
+                .contains("model.backbone.type");
     }
 
     @Test

@@ -24,11 +24,18 @@ class ShippedConfigsTest {
             files = s.filter(p -> p.toString().endsWith(".properties")).sorted().toList();
         }
         assertThat(files).extracting(p -> p.getFileName().toString())
-                .contains("tiny.properties", "quick.properties", "retinanet-r50-coco.properties");
+                .contains("tiny.properties", "quick.properties", "retinanet-r50-coco.properties",
+                        "distill-quick.properties", "distill-onnx.properties");
         ConfigResolver resolver = new ConfigResolver(PluginManager.fromClasspath().registry(), Pipelines.schema());
         for (Path f : files) {
             ResolvedConfig c = resolver.resolve(ConfigFiles.read(f));
             assertThat(c.toProperties()).as(f.toString()).contains("run.seed");
+            if (f.getFileName().toString().startsWith("distill-")) {
+                // exactly one teacher, a valid ratio, at least one loss: what hdkd distill checks first
+                TeacherSection.check(c.section(TeacherSection.SECTION.prefix()));
+                DistillSection.ratio(c.section(DistillSection.SECTION.prefix()));
+                assertThat(c.lossIds()).as(f.toString()).isNotEmpty();
+            }
         }
     }
 }
