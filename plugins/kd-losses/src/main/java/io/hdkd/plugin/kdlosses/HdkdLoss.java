@@ -165,9 +165,15 @@ final class HdkdLoss implements DistillationLoss {
             student = FeatureMaps.resize(student, ts.get(2), ts.get(3));
             FeatureMaps.requireSameShape("loss 'hdkd' level " + pair.teacher().name(), student, teacher);
             List<NDArray> masks = masks(input.partition(), i, teacher);
+            // all subspace adapters share one grouping: work in its channel order, permuting each side once
+            int[] order = adapters.subspaces().get(0).permutation();
+            if (order != null) {
+                student = SubspaceAdapter.permute(student, order);
+                teacher = SubspaceAdapter.permute(teacher, order);
+            }
             List<NDArray> adapted = new ArrayList<>(k);
             for (SubspaceAdapter adapter : adapters.subspaces()) {
-                adapted.add(adapter.adapt(student, parameterStore, true));
+                adapted.add(adapter.convolve(student, parameterStore, true));
             }
             NDArray combined = null;
             if (adapters.combination() != HdkdAdapters.Combination.ATTENTION) {

@@ -71,7 +71,9 @@ public final class HdkdLossFactory implements DistillationLossFactory {
                         "group the teacher's channels by correlation (first batch) and share adapter weights within "
                                 + "a group (grouped conv); false: each adapter is a plain conv"),
                 OptionSpec.integer(GROUPS, 8, "number of channel groups G (must divide the teacher's channels)"),
-                OptionSpec.integer(ADAPTER_KERNEL, 3, "kernel size of each subspace adapter (odd)"),
+                OptionSpec.integer(ADAPTER_KERNEL, 1,
+                        "kernel size of each subspace adapter (odd); 1 keeps K adapters cheap on CPU, 3 lets them "
+                                + "also mix neighbouring locations at 9x the cost"),
                 OptionSpec.choice(COMBINATION, "weights",
                         "how the subspaces' adapted maps form the student map: weights (learned softmax over K), "
                                 + "attention (learned per-location softmax from the student's features), off (each "

@@ -73,12 +73,27 @@ final class SubspaceAdapter extends AbstractBlock {
         return grouping;
     }
 
-    /** Adapts one {@code N x C x H x W} map. */
+    /** The channel order that makes the groups contiguous, or null while no grouping is set. */
+    int[] permutation() {
+        int[] p = permutation;
+        return p == null ? null : p.clone();
+    }
+
+    /** Adapts one {@code N x C x H x W} map, in the teacher's channel order. */
     NDArray adapt(NDArray x, ParameterStore parameterStore, boolean training) {
         int[] p = permutation;
         NDArray in = p == null ? x : permute(x, p);
-        NDArray out = conv.forward(parameterStore, new NDList(in), training).singletonOrThrow();
+        NDArray out = convolve(in, parameterStore, training);
         return p == null ? out : permute(out, inverse);
+    }
+
+    /**
+     * The grouped convolution alone, for a map whose channels are already in {@link #permutation()} order (the
+     * output is in that order too). The loss permutes student and teacher once per level and compares them in that
+     * order (squared error summed over channels does not depend on it), instead of permuting around every adapter.
+     */
+    NDArray convolve(NDArray permuted, ParameterStore parameterStore, boolean training) {
+        return conv.forward(parameterStore, new NDList(permuted), training).singletonOrThrow();
     }
 
     /** {@code out[:, i] = x[:, order[i]]}, differentiable (a gather along the channel axis). */

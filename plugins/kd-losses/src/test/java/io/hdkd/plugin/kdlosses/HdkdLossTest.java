@@ -15,6 +15,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.hdkd.api.DistillationInput;
 import io.hdkd.api.DistillationLoss;
@@ -178,7 +179,7 @@ class HdkdLossTest {
     void fullMethodGradientsMatchFiniteDifferencesAndSpareTheTeacher() {
         List<FeatureLevel> student = List.of(new FeatureLevel("p3", 8, 6), new FeatureLevel("p4", 16, 6));
         Map<String, String> full = Map.of("levels", "p3, p4", "subspaces", "2", "groups", "2",
-                "combination", "attention", "soft-target-weight", "0");
+                "combination", "attention", "soft-target-weight", "0", "adapter-kernel", "3");
         HdkdLoss loss = create(Fixtures.featurePair(student, LEVELS), full, DataType.FLOAT64);
         Partition partition = halves();
         NDArray s3 = randn(manager, 11, 1, 1, 6, 4, 4).toType(DataType.FLOAT64, false);
@@ -235,6 +236,28 @@ class HdkdLossTest {
             assertThat(groupOf[0]).isEqualTo(groupOf[2]).isNotEqualTo(groupOf[1]);
             assertThat(groupOf[1]).isEqualTo(groupOf[3]);
         }
+    }
+
+    @Test
+    void workingInTheGroupingsChannelOrderEqualsAdaptingInTheTeachersOrder() {
+        HdkdLoss loss = create(Fixtures.featurePair(LEVELS, LEVELS), plain("partition", "off", "channel-split", "true",
+                "groups", "2", "adapter-kernel", "3"), DataType.FLOAT32);
+        NDArray a = randn(manager, 61, 1, 2, 1, 4, 4);
+        NDArray b = randn(manager, 62, 1, 2, 1, 4, 4);
+        // groups {0, 3} and {1, 2}: a non-trivial permutation
+        NDArray t3 = NDArrays.concat(new NDList(a, b, b.mul(manager.create(2f)), a), 1);
+        NDArray t4 = t3.get(":, :, 1:3, 1:3");
+        NDArray s3 = randn(manager, 63, 1, 2, C, 4, 4);
+        NDArray s4 = randn(manager, 64, 1, 2, C, 2, 2);
+        float value = scalar(loss.compute(input(s3, s4, t3, t4, null)));
+        SubspaceAdapter adapter = loss.adapters().subspaces().get(0);
+        assertThat(List.of(adapter.permutation())).first().satisfiesAnyOf(
+                p -> assertThat(p).containsExactly(0, 3, 1, 2), p -> assertThat(p).containsExactly(1, 2, 0, 3));
+        ParameterStore ps = new ParameterStore(manager, false);
+        NDArray e3 = adapter.adapt(s3, ps, true).sub(t3).square().sum();
+        NDArray e4 = adapter.adapt(s4, ps, true).sub(t4).square().sum();
+        float expected = scalar(e3.add(e4)) / (C * (2 * 16 + 2 * 4));
+        assertThat(value).isCloseTo(expected, within(1e-5f * expected));
     }
 
     @Test
