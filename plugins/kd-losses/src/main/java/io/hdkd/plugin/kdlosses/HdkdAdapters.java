@@ -9,7 +9,6 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +21,8 @@ import java.util.List;
  *   <li>{@code align}: 1x1 convs from student to teacher channels for the levels where they differ
  *       ({@link FeatureAdapters}); absent when all levels agree;</li>
  *   <li>{@code subspace-k}: one {@link SubspaceAdapter} per subspace, teacher channels to teacher channels;</li>
- *   <li>the combination: {@code K} logits whose softmax weighs the subspaces' adapted maps ({@link Combination#WEIGHTS}),
+ *   <li>the combination: {@code K x K} logits, row {@code j} softmax-normalised into the weights with which the
+ *       locations of subspace {@code j} mix the K adapted maps ({@link Combination#WEIGHTS}),
  *       or a 1x1 conv {@code attention} from the aligned student map to {@code K} per-location logits
  *       ({@link Combination#ATTENTION}); nothing for {@link Combination#OFF}.</li>
  * </ul>
@@ -34,7 +34,10 @@ final class HdkdAdapters extends AbstractBlock {
     enum Combination {
         /** Each location takes the adapted map of its own subspace (hard routing by the partition). */
         OFF,
-        /** A learned softmax over K weights, shared by all locations. */
+        /**
+         * Per subspace j, a learned softmax over the K adapters, used at j's locations. (One global mix would not
+         * do: a weighted sum of linear adapters is one linear adapter, so the subspaces would collapse into one.)
+         */
         WEIGHTS,
         /** A learned per-location softmax over K, predicted by a 1x1 conv from the student's features. */
         ATTENTION
@@ -70,12 +73,11 @@ final class HdkdAdapters extends AbstractBlock {
             subspaces.add(addChildBlock("subspace-" + k, adapter));
         }
         if (combination == Combination.WEIGHTS) {
-            // zero logits: equal weights at the start, so no subspace is favoured before training says so
             logits = addParameter(Parameter.builder()
                     .setName("combination")
                     .setType(Parameter.Type.OTHER)
-                    .optShape(new Shape(subspaceCount))
-                    .optInitializer(Initializer.ZEROS)
+                    .optShape(new Shape(subspaceCount, subspaceCount))
+                    .optInitializer(HdkdAdapters::ownSubspaceFirst)
                     .optRequiresGrad(true)
                     .build());
             attention = null;
@@ -90,6 +92,23 @@ final class HdkdAdapters extends AbstractBlock {
         }
     }
 
+    /** The share of a subspace's own adapter in its locations' mix at the start of training. */
+    static final double OWN_SHARE = 0.9;
+
+    /**
+     * Logits whose row-wise softmax gives each subspace's own adapter {@link #OWN_SHARE} and the others an equal
+     * rest: training starts close to "each subspace uses its own adapter" and learns how much to borrow.
+     */
+    private static NDArray ownSubspaceFirst(NDManager manager, Shape shape, DataType dataType) {
+        int k = Math.toIntExact(shape.get(0));
+        float own = k == 1 ? 0f : (float) Math.log(OWN_SHARE / (1 - OWN_SHARE) * (k - 1));
+        float[] values = new float[k * k];
+        for (int j = 0; j < k; j++) {
+            values[j * k + j] = own;
+        }
+        return manager.create(values, shape).toType(dataType, false);
+    }
+
     FeatureAdapters align() {
         return align;
     }
@@ -102,7 +121,7 @@ final class HdkdAdapters extends AbstractBlock {
         return combination;
     }
 
-    /** The K combination logits (as trained), for {@link Combination#WEIGHTS}. */
+    /** The {@code K x K} combination logits (row j: how subspace j's locations mix the K adapters). */
     NDArray logits(ParameterStore parameterStore, NDArray like) {
         return parameterStore.getValue(logits, like.getDevice(), true);
     }

@@ -1,6 +1,8 @@
 package io.hdkd.plugin.kdlosses;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>Per distilled level {@code l}: the student map is aligned to the teacher's channels (1x1 conv where they
  * differ), resized bilinearly to the teacher's size, and passed through every subspace's adapter, giving
  * {@code a_k}. The final student map {@code f} is {@code sum_k m_k a_k} (combination off: each location uses its own
- * subspace's adapter), {@code sum_k softmax(theta)_k a_k} (learned weights) or {@code sum_k alpha_k a_k} with a
+ * subspace's adapter), at a location of subspace {@code j} {@code sum_k softmax(theta_j)_k a_k} (learned weights,
+ * a {@code K x K} matrix starting with 0.9 on each subspace's own adapter) or {@code sum_k alpha_k a_k} with a
  * per-location softmax {@code alpha} (attention). With {@code normalize}, {@code f} and the teacher map are
  * standardised per channel over (N, H, W) first. The squared error, averaged over channels, is then averaged
  * WITHIN each subspace over its locations across all levels (a masked mean), giving {@code L_k}; the feature term is
@@ -148,7 +151,7 @@ final class HdkdLoss implements DistillationLoss {
         }
         int k = subspaceCount();
         NDArray combinationWeights = adapters.combination() == HdkdAdapters.Combination.WEIGHTS
-                ? adapters.logits(parameterStore, anyStudent).softmax(0)
+                ? adapters.logits(parameterStore, anyStudent).softmax(1)
                 : null;
         NDArray[] maskedError = new NDArray[k];
         NDArray[] locations = new NDArray[k];
@@ -176,10 +179,19 @@ final class HdkdLoss implements DistillationLoss {
                 adapted.add(adapter.convolve(student, parameterStore, true));
             }
             NDArray combined = null;
-            if (adapters.combination() != HdkdAdapters.Combination.ATTENTION) {
+            if (adapters.combination() == HdkdAdapters.Combination.OFF) {
                 for (int j = 0; j < k; j++) {
-                    NDArray weight = combinationWeights != null ? combinationWeights.get(j) : masks.get(j);
-                    NDArray term = adapted.get(j).mul(weight);
+                    NDArray term = adapted.get(j).mul(masks.get(j));
+                    combined = combined == null ? term : combined.add(term);
+                }
+            } else if (adapters.combination() == HdkdAdapters.Combination.WEIGHTS) {
+                // mixes[j] = sum_k P[j, k] a_k, one matMul over the stacked maps; then each location takes its
+                // subspace's mix
+                NDArray stacked = NDArrays.stack(new NDList(adapted));
+                Shape one = adapted.get(0).getShape();
+                NDArray mixes = combinationWeights.matMul(stacked.reshape(k, -1));
+                for (int j = 0; j < k; j++) {
+                    NDArray term = mixes.get(j).reshape(one).mul(masks.get(j));
                     combined = combined == null ? term : combined.add(term);
                 }
             }
@@ -215,8 +227,10 @@ final class HdkdLoss implements DistillationLoss {
         }
         if (combinationWeights != null) {
             float[] w = combinationWeights.toType(DataType.FLOAT32, false).toFloatArray();
-            for (int j = 0; j < w.length; j++) {
-                diag.put("combination.w" + j, (double) w[j]);
+            for (int j = 0; j < k; j++) {
+                for (int i = 0; i < k; i++) {
+                    diag.put("combination.w" + j + "_" + i, (double) w[j * k + i]);
+                }
             }
         } else if (attentionSum != null) {
             float[] w = attentionSum.toType(DataType.FLOAT32, false).toFloatArray();

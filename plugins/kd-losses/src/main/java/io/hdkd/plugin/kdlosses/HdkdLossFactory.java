@@ -75,9 +75,10 @@ public final class HdkdLossFactory implements DistillationLossFactory {
                         "kernel size of each subspace adapter (odd); 1 keeps K adapters cheap on CPU, 3 lets them "
                                 + "also mix neighbouring locations at 9x the cost"),
                 OptionSpec.choice(COMBINATION, "weights",
-                        "how the subspaces' adapted maps form the student map: weights (learned softmax over K), "
-                                + "attention (learned per-location softmax from the student's features), off (each "
-                                + "location uses its own subspace's adapter)",
+                        "how the subspaces' adapted maps form the student map: weights (per subspace a learned "
+                                + "softmax over the K adapters, starting at 0.9 on its own), attention (a learned "
+                                + "per-location softmax from the student's features), off (each location uses its own "
+                                + "subspace's adapter)",
                         "weights", "attention", "off"),
                 OptionSpec.bool(NORMALIZE, true,
                         "standardise student and teacher maps per channel over (N, H, W) before the squared error, so"

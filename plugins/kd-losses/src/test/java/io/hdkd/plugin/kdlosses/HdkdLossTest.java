@@ -14,7 +14,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.hdkd.api.DistillationInput;
@@ -153,7 +157,7 @@ class HdkdLossTest {
     }
 
     @Test
-    void learnedCombinationStartsWithEqualWeightsAndIsReported() {
+    void learnedCombinationStartsFromEachSubspacesOwnAdapterAndIsReported() {
         HdkdLoss loss = create(Fixtures.featurePair(LEVELS, LEVELS),
                 plain("subspaces", "2", "combination", "weights"), DataType.FLOAT32);
         identity(loss);
@@ -163,7 +167,10 @@ class HdkdLossTest {
         // identical identity adapters: any convex combination is the student itself
         float value = scalar(loss.compute(input(t3.add(1f), t4.add(1f), t3, t4, partition)));
         assertThat(value).isCloseTo(1f, within(1e-5f));
-        assertThat(loss.diagnostics()).containsEntry("combination.w0", 0.5).containsEntry("combination.w1", 0.5);
+        // each subspace starts with 0.9 on its own adapter
+        assertThat(loss.diagnostics().get("combination.w0_0")).isCloseTo(0.9, within(1e-6));
+        assertThat(loss.diagnostics().get("combination.w0_1")).isCloseTo(0.1, within(1e-6));
+        assertThat(loss.diagnostics().get("combination.w1_1")).isCloseTo(0.9, within(1e-6));
 
         HdkdLoss attention = create(Fixtures.featurePair(LEVELS, LEVELS),
                 plain("subspaces", "2", "combination", "attention"), DataType.FLOAT32);
@@ -173,6 +180,51 @@ class HdkdLossTest {
         double w0 = attention.diagnostics().get("combination.w0");
         assertThat(w0 + attention.diagnostics().get("combination.w1")).isCloseTo(1.0, within(1e-5));
         assertThat(w0).isBetween(0.0, 1.0);
+    }
+
+    /**
+     * The premise of the subspaces: a teacher that maps the student's features one way in subspace 0 and another way
+     * in subspace 1 is fitted by per-subspace adapters (hard routing, or the learned mix) but not by one adapter.
+     */
+    @Test
+    void subspaceAdaptersFitSubspaceSpecificMappingsThatOneAdapterCannot() {
+        Partition partition = halves();
+        NDArray s3 = randn(manager, 71, 1, 1, C, 4, 4);
+        NDArray s4 = randn(manager, 72, 1, 1, C, 2, 2);
+        NDArray w0 = randn(manager, 73, 0.5, C, C);
+        NDArray w1 = randn(manager, 74, 0.5, C, C);
+        NDArray t3 = map(s3, w0).mul(partition.mask(0, 0)).add(map(s3, w1).mul(partition.mask(0, 1)));
+        NDArray t4 = map(s4, w1);
+        Map<String, Double> finalLoss = new HashMap<>();
+        for (String variant : List.of("single", "off", "weights")) {
+            Map<String, String> options = variant.equals("single")
+                    ? plain("partition", "off")
+                    : plain("subspaces", "2", "combination", variant);
+            HdkdLoss loss = create(Fixtures.featurePair(LEVELS, LEVELS), options, DataType.FLOAT32);
+            Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.05f)).build();
+            double value = 0;
+            for (int step = 0; step < 150; step++) {
+                try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+                    NDArray l = loss.compute(input(s3, s4, t3, t4, partition));
+                    value = scalar(l);
+                    collector.backward(l);
+                }
+                for (Pair<String, Parameter> p : loss.adapter().get().getParameters()) {
+                    NDArray w = p.getValue().getArray();
+                    adam.update(p.getValue().getId(), w, w.getGradient());
+                    JniUtils.zeroGrad((PtNDArray) w);
+                }
+            }
+            finalLoss.put(variant, value);
+        }
+        assertThat(finalLoss.get("single")).as(finalLoss.toString()).isGreaterThan(0.05);
+        assertThat(finalLoss.get("off")).as(finalLoss.toString()).isLessThan(0.02 * finalLoss.get("single"));
+        assertThat(finalLoss.get("weights")).as(finalLoss.toString()).isLessThan(0.02 * finalLoss.get("single"));
+    }
+
+    /** {@code W x} at every location: {@code N x C x H x W} in and out. */
+    private static NDArray map(NDArray x, NDArray w) {
+        return x.transpose(0, 2, 3, 1).matMul(w.transpose()).transpose(0, 3, 1, 2);
     }
 
     @Test
