@@ -13,6 +13,7 @@ import io.hdkd.api.InvalidInputException;
 import io.hdkd.api.Partition;
 import io.hdkd.api.Scalars;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -59,7 +60,11 @@ final class HdkdLoss implements DistillationLoss {
         OFF
     }
 
-    /** The static configuration of one loss. */
+    /**
+     * The static configuration of one loss.
+     *
+     * @param subspaceWeights one weight per subspace, or null to take the partition's own weights (equal without one)
+     */
     record Settings(PartitionSource source, int subspaces, double[] subspaceWeights, boolean channelSplit, int groups,
             boolean normalize, double featureWeight, double softTargetWeight, long seed) {}
 
@@ -84,14 +89,39 @@ final class HdkdLoss implements DistillationLoss {
         this.adapters = adapters;
         this.settings = settings;
         this.softTargets = softTargets;
+        weights = settings.subspaceWeights() == null ? null : normalised(settings.subspaceWeights());
+    }
+
+    /** {@code w} scaled to sum 1. */
+    static double[] normalised(double[] w) {
         double sum = 0;
-        for (double w : settings.subspaceWeights()) {
-            sum += w;
+        for (double v : w) {
+            sum += v;
         }
-        weights = new double[settings.subspaceWeights().length];
-        for (int k = 0; k < weights.length; k++) {
-            weights[k] = settings.subspaceWeights()[k] / sum;
+        double[] out = new double[w.length];
+        for (int k = 0; k < w.length; k++) {
+            out[k] = w[k] / sum;
         }
+        return out;
+    }
+
+    /** The configured weights, or the partition's (equal without a partition or when its weights sum to 0). */
+    private double[] subspaceWeights(Partition partition, int k) {
+        if (weights != null) {
+            return weights;
+        }
+        double[] w = new double[k];
+        float[] given = settings.source() == PartitionSource.PARTITIONER && partition != null ? partition.weights()
+                : null;
+        double sum = 0;
+        for (int j = 0; j < k; j++) {
+            w[j] = given == null ? 1 : Math.max(given[j], 0);
+            sum += w[j];
+        }
+        if (!(sum > 0)) {
+            Arrays.fill(w, 1);
+        }
+        return normalised(w);
     }
 
     List<LevelPair> pairs() {
@@ -219,6 +249,7 @@ final class HdkdLoss implements DistillationLoss {
             }
         }
         NDArray feature = null;
+        double[] weights = subspaceWeights(input.partition(), k);
         for (int j = 0; j < k; j++) {
             NDArray loss = maskedError[j].div(Scalars.maximum(locations[j], 1));
             diag.put(String.format(Locale.ROOT, "subspace%d.loss", j), number(loss));

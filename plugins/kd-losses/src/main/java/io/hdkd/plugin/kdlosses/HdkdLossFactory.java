@@ -66,7 +66,8 @@ public final class HdkdLossFactory implements DistillationLossFactory {
                 OptionSpec.integer(SUBSPACES, 4,
                         "K for partition=partitioner; must equal the partitioner's number of subspaces"),
                 OptionSpec.list(SUBSPACE_WEIGHTS, "",
-                        "one loss weight per subspace (normalised to sum 1); empty: equal weights"),
+                        "one loss weight per subspace (normalised to sum 1); empty: equal weights; 'partition': the "
+                                + "partitioner's own weights (e.g. kmeans weighting = balanced)"),
                 OptionSpec.bool(CHANNEL_SPLIT, true,
                         "group the teacher's channels by correlation (first batch) and share adapter weights within "
                                 + "a group (grouped conv); false: each adapter is a plain conv"),
@@ -163,6 +164,9 @@ public final class HdkdLossFactory implements DistillationLossFactory {
 
     private static double[] subspaceWeights(Options options, int subspaces) {
         List<String> given = options.getList(SUBSPACE_WEIGHTS);
+        if (given.equals(List.of("partition"))) {
+            return null;
+        }
         double[] weights = new double[subspaces];
         if (given.isEmpty()) {
             Arrays.fill(weights, 1.0);

@@ -135,6 +135,13 @@ class HdkdLossTest {
         identity(weighted);
         assertThat(scalar(weighted.compute(input(s3, s4, t3, t4, partition)))).isCloseTo(0.25f * 4 + 0.75f,
                 within(1e-5f));
+        // the partition's own weights (here 1:3) when asked for
+        Partition oneToThree = new Partition(2, partition.assignments(), new float[] {0.1f, 0.3f});
+        HdkdLoss fromPartition = create(Fixtures.featurePair(LEVELS, LEVELS),
+                plain("subspaces", "2", "subspace-weights", "partition"), DataType.FLOAT32);
+        identity(fromPartition);
+        assertThat(scalar(fromPartition.compute(input(s3, s4, t3, t4, oneToThree)))).isCloseTo(0.25f * 4 + 0.75f,
+                within(1e-5f));
         // a single subspace is the plain mean over all locations
         HdkdLoss off = create(Fixtures.featurePair(LEVELS, LEVELS), plain("partition", "off"), DataType.FLOAT32);
         identity(off);
