@@ -84,6 +84,26 @@ class SweepCommandTest {
         assertThat(other.err()).contains("holds another sweep");
     }
 
+    @Test
+    void badArgumentsAreRefusedBeforeAnyRunStarts() throws Exception {
+        Path config = Path.of(SweepCommandTest.class.getResource("/conf/tiny.properties").toURI());
+        Path out = dir.resolve("bad");
+        CliRun command = CliRun.of("sweep", "--config", config.toString(), "--command", "eval", "--out", out.toString());
+        assertThat(command.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(command.err()).contains("--command must be train or distill, got 'eval'");
+        CliRun seeds = CliRun.of("sweep", "--config", config.toString(), "--seeds", "0", "--out", out.toString());
+        assertThat(seeds.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(seeds.err()).contains("--seeds must be >= 1");
+        CliRun grid = CliRun.of("sweep", "--config", config.toString(), "--grid", "train.lr", "--out", out.toString());
+        assertThat(grid.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(grid.err()).contains("--grid 'train.lr': expected key=value1,value2,...");
+        CliRun missing = CliRun.of("sweep", "--config", dir.resolve("none.properties").toString(), "--out",
+                out.toString());
+        assertThat(missing.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(missing.err()).contains("none.properties").contains("no such file");
+        assertThat(out).doesNotExist();
+    }
+
     private static double lastAp(Path run) {
         List<JsonObject> evals = MetricsLog.read(run.resolve(MetricsLog.EVALS));
         return evals.get(evals.size() - 1).get("AP").getAsDouble();
