@@ -208,9 +208,9 @@ class HdkdLossTest {
                     ? plain("partition", "off")
                     : plain("subspaces", "2", "combination", variant);
             HdkdLoss loss = create(Fixtures.featurePair(LEVELS, LEVELS), options, DataType.FLOAT32);
-            Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.05f)).build();
+            Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.1f)).build();
             double value = 0;
-            for (int step = 0; step < 150; step++) {
+            for (int step = 0; step < 60; step++) {
                 try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
                     NDArray l = loss.compute(input(s3, s4, t3, t4, partition));
                     value = scalar(l);
