@@ -3,6 +3,7 @@ package io.hdkd.api;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,4 +28,13 @@ public interface DistillationLoss {
 
     /** The scalar loss (unweighted; the host applies the configured weight). */
     NDArray compute(DistillationInput input);
+
+    /**
+     * Values worth logging from the most recent {@link #compute} call, e.g. learned combination weights or per-part
+     * losses, by a short name ({@code combination.w0}); empty by default. Read after {@code compute}; plain numbers so
+     * that the host can log them without holding arrays.
+     */
+    default Map<String, Double> diagnostics() {
+        return Map.of();
+    }
 }

@@ -4,7 +4,7 @@ import com.google.inject.Module;
 import io.hdkd.api.Components;
 import io.hdkd.api.HdkdPlugin;
 
-/** The {@code kd-losses} plugin: soft-target KL, FitNet, PKD and CWD distillation losses. */
+/** The {@code kd-losses} plugin: soft-target KL, FitNet, PKD and CWD distillation losses, and hdkd's own composite. */
 public final class KdLossesPlugin implements HdkdPlugin {
 
     @Override
@@ -28,6 +28,7 @@ public final class KdLossesPlugin implements HdkdPlugin {
                 .loss(new SoftTargetKlLossFactory())
                 .loss(new FitNetLossFactory())
                 .loss(new PkdLossFactory())
-                .loss(new CwdLossFactory());
+                .loss(new CwdLossFactory())
+                .loss(new HdkdLossFactory());
     }
 }

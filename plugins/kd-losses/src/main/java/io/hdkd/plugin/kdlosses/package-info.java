@@ -1,8 +1,13 @@
 /**
- * The {@code kd-losses} plugin: the classic distillation losses as {@link io.hdkd.api.DistillationLossFactory}s.
+ * The {@code kd-losses} plugin: the classic distillation losses, and hdkd's own composite loss {@code hdkd}, as
+ * {@link io.hdkd.api.DistillationLossFactory}s.
  *
  * <p>Every loss returns an unweighted scalar; the host applies {@code distill.loss.<id>.weight}. Teacher taps are
- * detached again inside the losses. Partitions and targets are not read.
+ * detached again inside the losses. The classic losses read neither partitions nor targets; {@code hdkd}
+ * ({@link io.hdkd.plugin.kdlosses.HdkdLoss}, docs/METHOD.md) reads the partition: per receptive-field subspace its own
+ * grouped-conv adapter ({@link io.hdkd.plugin.kdlosses.SubspaceAdapter}, groups following
+ * {@link io.hdkd.plugin.kdlosses.ChannelGrouping}), a learned combination, a squared error normalised within each
+ * subspace, plus the {@code kl} soft targets when the heads agree.
  *
  * <ul>
  *   <li>{@code kl} (class outputs, same head type only): sigmoid outputs {@code N x A x C}:

@@ -1,6 +1,7 @@
 package io.hdkd.plugin.kdlosses;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 
 final class GradientAssert {
 
@@ -14,6 +15,6 @@ final class GradientAssert {
         } catch (RuntimeException e) {
             return 0;
         }
-        return grad.abs().sum().getFloat();
+        return grad.abs().sum().toType(DataType.FLOAT64, false).getDouble();
     }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class KdLossesPluginTest {
 
     @Test
-    void registersTheFourLosses() {
+    void registersTheLosses() {
         List<HdkdPlugin> plugins = ServiceLoader.load(HdkdPlugin.class).stream().map(ServiceLoader.Provider::get)
                 .filter(p -> p.name().equals("kd-losses")).toList();
         assertThat(plugins).hasSize(1);
@@ -29,7 +29,7 @@ class KdLossesPluginTest {
         Injector injector = Guice.createInjector(plugin.module());
         Map<String, DistillationLossFactory> losses =
                 injector.getInstance(Key.get(new TypeLiteral<Map<String, DistillationLossFactory>>() {}));
-        assertThat(losses).containsOnlyKeys("kl", "fitnet", "pkd", "cwd");
+        assertThat(losses).containsOnlyKeys("kl", "fitnet", "pkd", "cwd", "hdkd");
         for (DistillationLossFactory f : losses.values()) {
             assertThat(f.description()).isNotBlank();
             assertThat(f.options()).extracting(OptionSpec::description).allMatch(d -> !d.isBlank());
