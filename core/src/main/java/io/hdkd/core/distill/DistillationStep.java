@@ -2,6 +2,7 @@ package io.hdkd.core.distill;
 
 import io.hdkd.api.Scalars;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.hdkd.api.DistillationInput;
@@ -40,16 +41,37 @@ public final class DistillationStep implements Trainer.StepFunction {
     private final List<String> partitionLevels;
     private final double taskWeight;
     private final double distillWeight;
+    private final int partitionEvery;
+    private final NDManager partitionManager;
     private double teacherMillis = Double.NaN;
+    /** The last partition, its arrays in a sub-manager of {@code partitionManager}, and how many steps it served. */
+    private Partition cachedPartition;
+    private NDManager cachedPartitionArrays;
+    private int cachedPartitionAge;
+
+    /** Without a partitioner. */
+    public DistillationStep(DetectorBlock student, Teacher teacher, List<WeightedLoss> losses, double taskWeight,
+            double distillWeight) {
+        this(student, teacher, losses, null, List.of(), 1, null, taskWeight, distillWeight);
+    }
 
     /**
      * @param partitioner may be null
      * @param partitionLevels the teacher feature taps the partitioner splits (e.g. p3..p7)
+     * @param partitionEvery re-cluster every this many steps; in between, the last partition is reused for batches of
+     *     the same shape (a batch of another shape, e.g. a short last batch, is always partitioned afresh)
+     * @param partitionManager holds the reused partition between steps (null without a partitioner)
      * @param taskWeight a of the ratio a:b
      * @param distillWeight b of the ratio a:b
      */
     public DistillationStep(DetectorBlock student, Teacher teacher, List<WeightedLoss> losses,
-            FeaturePartitioner partitioner, List<String> partitionLevels, double taskWeight, double distillWeight) {
+            FeaturePartitioner partitioner, List<String> partitionLevels, int partitionEvery,
+            NDManager partitionManager, double taskWeight, double distillWeight) {
+        if (partitioner != null && (partitionEvery < 1 || partitionManager == null || partitionLevels.isEmpty())) {
+            throw new IllegalArgumentException("a partitioner needs levels, partitionEvery >= 1 and a manager");
+        }
+        this.partitionEvery = partitionEvery;
+        this.partitionManager = partitionManager;
         this.student = student;
         this.teacher = teacher;
         this.losses = List.copyOf(losses);
@@ -81,10 +103,20 @@ public final class DistillationStep implements Trainer.StepFunction {
         return new LossTerms(terms);
     }
 
-    /** The last step's teacher forward time, as {@code teacher_ms}. */
+    /**
+     * The last step's teacher forward time as {@code teacher_ms}, and what each loss reports about itself (e.g. the
+     * method's combination weights) as {@code kd_<id>.<name>}.
+     */
     @Override
     public Map<String, Double> measures() {
-        return Double.isNaN(teacherMillis) ? Map.of() : Map.of(TEACHER_MS, teacherMillis);
+        Map<String, Double> m = new LinkedHashMap<>();
+        if (!Double.isNaN(teacherMillis)) {
+            m.put(TEACHER_MS, teacherMillis);
+        }
+        for (WeightedLoss l : losses) {
+            l.loss().diagnostics().forEach((k, v) -> m.put("kd_" + l.id() + "." + k, v));
+        }
+        return m;
     }
 
     private Partition partition(Taps teacherTaps, DetectionBatch batch) {
@@ -98,6 +130,40 @@ public final class DistillationStep implements Trainer.StepFunction {
             features.add(f);
             levels.add(new FeatureLevel(name, teacherTaps.strides().get(name), (int) f.getShape().get(1)));
         }
-        return partitioner.partition(features, levels, batch.targets());
+        if (cachedPartition != null && cachedPartitionAge < partitionEvery && sameShapes(cachedPartition, features)) {
+            cachedPartitionAge++;
+            return cachedPartition;
+        }
+        Partition fresh = partitioner.partition(features, levels, batch.targets());
+        if (partitionEvery == 1) {
+            return fresh;
+        }
+        // Keep a copy that outlives this step's arrays; free the one it replaces.
+        NDManager arrays = partitionManager.newSubManager();
+        List<NDArray> kept = new ArrayList<>();
+        for (NDArray a : fresh.assignments()) {
+            NDArray copy = a.duplicate();
+            copy.attach(arrays);
+            kept.add(copy);
+        }
+        if (cachedPartitionArrays != null) {
+            cachedPartitionArrays.close();
+        }
+        cachedPartitionArrays = arrays;
+        cachedPartition = new Partition(fresh.subspaces(), kept, fresh.weights());
+        cachedPartitionAge = 1;
+        return cachedPartition;
+    }
+
+    /** True if each level's assignment is shaped N x H x W like that level's features. */
+    private static boolean sameShapes(Partition p, List<NDArray> features) {
+        for (int i = 0; i < features.size(); i++) {
+            Shape f = features.get(i).getShape();
+            Shape a = p.assignments().get(i).getShape();
+            if (a.get(0) != f.get(0) || a.get(1) != f.get(2) || a.get(2) != f.get(3)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

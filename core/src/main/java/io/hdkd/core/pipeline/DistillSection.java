@@ -14,10 +14,16 @@ import java.util.Locale;
 public final class DistillSection {
 
     public static final String RATIO = "ratio";
+    public static final String PARTITION_LEVELS = "partition-levels";
+    public static final String PARTITION_EVERY = "partition-every";
 
     public static final ConfigSection SECTION = new ConfigSection("distill", List.of(
             OptionSpec.string(RATIO, "1:1", "a:b, the total loss = a * task loss + b * sum of the weighted "
-                    + "distillation losses (a >= 0, b > 0).")));
+                    + "distillation losses (a >= 0, b > 0)."),
+            OptionSpec.list(PARTITION_LEVELS, "", "With distill.partitioner: the teacher taps whose locations it "
+                    + "splits, in order (default: the teacher levels the losses read, in the teacher's order)."),
+            OptionSpec.integer(PARTITION_EVERY, 1, "With distill.partitioner: re-cluster every this many steps and "
+                    + "reuse the partition in between (for batches of the same shape).")));
 
     /** The ratio {@code a:b} of task loss to distillation losses. */
     public record Ratio(double task, double distill) {
@@ -62,6 +68,15 @@ public final class DistillSection {
     }
 
     private DistillSection() {}
+
+    /** {@code partition-every}, checked. */
+    public static int partitionEvery(Options o) {
+        int every = o.getInt(PARTITION_EVERY);
+        if (every < 1) {
+            throw o.invalid(PARTITION_EVERY, "must be at least 1");
+        }
+        return every;
+    }
 
     public static Ratio ratio(Options o) {
         return Ratio.parse(o.prefix() + RATIO, o.getString(RATIO));

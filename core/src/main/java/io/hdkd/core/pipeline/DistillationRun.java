@@ -9,6 +9,7 @@ import io.hdkd.api.ComponentContext;
 import io.hdkd.api.DistillationLoss;
 import io.hdkd.api.DistillationPair;
 import io.hdkd.api.FeatureLevel;
+import io.hdkd.api.FeaturePartitioner;
 import io.hdkd.api.InvalidInputException;
 import io.hdkd.core.config.ComponentSlot;
 import io.hdkd.core.config.ConfiguredComponent;
@@ -26,10 +27,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code hdkd distill}: a student ({@code model.*}) trained under a frozen teacher ({@code teacher.*}) with the
@@ -73,14 +76,19 @@ public final class DistillationRun {
             throw new InvalidInputException("distill.losses is empty: list at least one distillation loss (e.g. "
                     + "distill.losses = pkd with distill.loss.pkd.type = pkd)");
         }
-        if (config.component(ComponentSlot.PARTITIONER).isPresent()) {
-            throw new InvalidInputException(ComponentSlot.PARTITIONER.typeKey() + " is set, but hdkd distill does not "
-                    + "run partitioners yet; remove it");
-        }
+        int partitionEvery = DistillSection.partitionEvery(config.section(DistillSection.SECTION.prefix()));
         // The teacher opens before the run folder is written, so a bad teacher leaves nothing behind.
         TeacherSection.Opened opened = TeacherSection.open(config.section(TeacherSection.SECTION.prefix()), registry,
                 LoaderConfig.fromOptions(config.section(LoaderConfig.SECTION)),
                 TrainSection.device(config.section(TrainSection.SECTION.prefix())));
+        List<String> configuredLevels = config.section(DistillSection.SECTION.prefix())
+                .getList(DistillSection.PARTITION_LEVELS);
+        try {
+            checkLevels(configuredLevels, opened.teacher());
+        } catch (InvalidInputException e) {
+            opened.teacher().close();
+            throw e;
+        }
         try (Teacher teacher = opened.teacher();
                 RunSession session = RunSession.open(config, runDir, resume, force)) {
             log.println("distill: teacher " + opened.description());
@@ -107,12 +115,68 @@ public final class DistillationRun {
                 });
             }
             DistillationModel model = new DistillationModel(student, adapters);
-            DistillationStep step = new DistillationStep(student, teacher, losses, null, List.of(), ratio.task(),
-                    ratio.distill());
+            FeaturePartitioner partitioner = config.component(ComponentSlot.PARTITIONER)
+                    .map(c -> (FeaturePartitioner) c.create(context.withPair(pair).withInputLevels(
+                            teacher.levels())))
+                    .orElse(null);
+            List<String> partitionLevels = partitioner == null ? List.of()
+                    : partitionLevels(configuredLevels, teacher, losses);
+            if (partitioner != null) {
+                log.println("distill: " + ComponentSlot.PARTITIONER.typeKey() + " splits " + partitionLevels + " into "
+                        + partitioner.subspaces() + " subspaces, re-clustered every " + partitionEvery + " step(s)");
+            }
+            DistillationStep step = new DistillationStep(student, teacher, losses, partitioner, partitionLevels,
+                    partitionEvery, session.manager(), ratio.task(), ratio.distill());
             TrainingRun.Outcome run = session.train(model, student, step, config.withoutDistillation(DISTILL_SECTIONS),
                     resume, "distill", log);
             return summarise(run, opened.description(), teacherParameters(teacher));
         }
+    }
+
+    /**
+     * The teacher taps the partitioner splits: as configured, each checked against the teacher's levels, or else the
+     * teacher levels the losses read, in the teacher's order.
+     */
+    static List<String> partitionLevels(List<String> configured, Teacher teacher, List<DistillationStep.WeightedLoss>
+            losses) {
+        List<String> chosen = checkLevels(configured, teacher);
+        if (!chosen.isEmpty()) {
+            return chosen;
+        }
+        List<String> teacherLevels = teacher.levels().stream().map(FeatureLevel::name).toList();
+        Set<String> read = new HashSet<>();
+        losses.forEach(l -> read.addAll(l.loss().taps()));
+        for (String n : teacherLevels) {
+            if (read.contains(n)) {
+                chosen.add(n);
+            }
+        }
+        if (chosen.isEmpty()) {
+            throw new InvalidInputException(ComponentSlot.PARTITIONER.typeKey() + " is set, but no loss reads a teacher "
+                    + "feature level; set " + PARTITION_LEVELS_KEY + " (teacher levels: " + teacherLevels + ")");
+        }
+        return chosen;
+    }
+
+    private static final String PARTITION_LEVELS_KEY =
+            DistillSection.SECTION.prefix() + "." + DistillSection.PARTITION_LEVELS;
+
+    /** The configured partition levels (blank entries dropped), each one a feature level of the teacher. */
+    private static List<String> checkLevels(List<String> configured, Teacher teacher) {
+        List<String> teacherLevels = teacher.levels().stream().map(FeatureLevel::name).toList();
+        List<String> chosen = new ArrayList<>();
+        for (String name : configured) {
+            String n = name.strip();
+            if (n.isEmpty()) {
+                continue;
+            }
+            if (!teacherLevels.contains(n)) {
+                throw new InvalidInputException("bad value for " + PARTITION_LEVELS_KEY + ": the teacher has no "
+                        + "feature level '" + n + "'; it has " + teacherLevels);
+            }
+            chosen.add(n);
+        }
+        return chosen;
     }
 
     private static void deleteQuietly(Path dir) {

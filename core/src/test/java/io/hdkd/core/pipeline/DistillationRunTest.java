@@ -170,6 +170,37 @@ class DistillationRunTest {
         assertThat(o.teacher()).contains("resnext50_32x4d");
     }
 
+    @Test
+    void theMethodRunsWithTheKMeansPartitionerAndLogsItsCombinationWeights(@TempDir Path tmp) throws Exception {
+        Map<String, String> keys = with(student(), "teacher.run", retinaTeacher.toString(),
+                "distill.partitioner.type", "kmeans", "distill.partitioner.subspaces", "3",
+                "distill.partition-every", "2", "distill.losses", "hdkd", "distill.loss.hdkd.type", "hdkd",
+                "distill.loss.hdkd.levels", "p3, p4, p5", "distill.loss.hdkd.subspaces", "3",
+                "distill.loss.hdkd.groups", "4");
+        Path run = tmp.resolve("run");
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        DistillationRun.distill(resolve(keys), registry, run, false, false, new PrintStream(log, true));
+        assertThat(log.toString()).contains("distill.partitioner.type splits [p3, p4, p5] into 3 subspaces, "
+                + "re-clustered every 2 step(s)");
+        List<JsonObject> steps = MetricsLog.read(run.resolve(MetricsLog.STEPS));
+        assertThat(steps).hasSize(3).allSatisfy(s -> {
+            assertThat(s.get("loss_kd_hdkd").getAsDouble()).isPositive().isFinite();
+            // Row 0 of the learned K x K combination: a softmax, so its weights add up to 1.
+            double row = 0;
+            for (int k = 0; k < 3; k++) {
+                row += s.get("kd_hdkd.combination.w0_" + k).getAsDouble();
+            }
+            assertThat(row).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+        });
+        // The student alone is saved: the method's adapters are not part of it.
+        assertThat(Files.readString(run.resolve("model/config.properties"))).doesNotContain("distill.");
+
+        assertThatThrownBy(() -> DistillationRun.distill(resolve(with(keys, "distill.partition-levels", "p3, c9")),
+                registry, tmp.resolve("bad"), false, false, QUIET)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("distill.partition-levels").hasMessageContaining("'c9'");
+        assertThat(tmp.resolve("bad")).doesNotExist();
+    }
+
     static Map<String, String> cornerNetStudent() {
         Map<String, String> m = with(student(), "model.head.type", "cornernet", "model.head.channels", "16",
                 "model.head.level", "p3", "model.head.top-k", "20", "model.head.candidates", "50");
