@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The loss comparison and the method's ablation on the quickstart's data and pair (docs/RESULTS.md):
+# the student alone and distilled with each configuration of this folder, over seeds, then the table.
+#
+#   scripts/experiments/compare/compare.sh HDKD_HOME TEACHER_RUN DATA_ROOT OUT [SEEDS] [METHODS...]
+#
+# HDKD_HOME    an unpacked distribution (distribution/target/hdkd-0.1.0-SNAPSHOT)
+# TEACHER_RUN  the teacher's run folder (the quickstart's teacher: hdkd quickstart writes it to OUT/teacher)
+# DATA_ROOT    the dataset folder it was trained on (the quickstart's OUT/data)
+# SEEDS        e.g. "1 2 3" (default)
+# METHODS      default: alone and every *.properties here except student.properties
+#
+# Runs go seed by seed (every method's seed 1 first), JOBS at a time (default 2, one PyTorch thread each); a finished
+# run (RUN/model exists) is skipped, so the script resumes where it was stopped. The table goes to OUT/results.md.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+home="$1"; teacher="$(realpath "$2")"; data="$(realpath "$3")"; out="$4"
+seeds="${5:-1 2 3}"
+shift $(( $# < 5 ? $# : 5 ))
+methods=("$@")
+if [ ${#methods[@]} -eq 0 ]; then
+    methods=(alone)
+    for f in "$here"/*.properties; do
+        m="$(basename "$f" .properties)"
+        [ "$m" = student ] || methods+=("$m")
+    done
+fi
+jobs="${JOBS:-2}"
+mkdir -p "$out/configs"
+for m in "${methods[@]}"; do
+    if [ "$m" = alone ]; then
+        cp "$here/student.properties" "$out/configs/alone.properties"
+    else
+        cat "$here/student.properties" "$here/$m.properties" > "$out/configs/$m.properties"
+    fi
+done
+
+run() {
+    local m="$1" s="$2" dir="$out/$1-s$2"
+    [ -d "$dir/model" ] && return 0
+    local cmd=distill extra=(--set "teacher.run=$teacher")
+    if [ "$m" = alone ]; then cmd=train; extra=(); fi
+    echo "$(date +%T) start $m seed $s"
+    if JAVA_OPTS="${JAVA_OPTS:-} -Dai.djl.pytorch.num_threads=1" "$home/bin/hdkd" "$cmd" \
+            --config "$out/configs/$m.properties" --set "dataset.root=$data" --set "run.seed=$s" "${extra[@]}" \
+            --out "$dir" --force > "$out/$m-s$s.log" 2>&1; then
+        echo "$(date +%T) done  $m seed $s: $(tail -1 "$dir/eval.jsonl")"
+    else
+        echo "$(date +%T) FAILED $m seed $s (see $out/$m-s$s.log)"
+    fi
+}
+
+for s in $seeds; do
+    for m in "${methods[@]}"; do
+        while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+        run "$m" "$s" &
+    done
+done
+wait
+python3 "$here/results_table.py" "$out" "$teacher" > "$out/results.md"
+echo "table: $out/results.md"

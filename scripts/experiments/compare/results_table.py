@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""The comparison table of compare.sh: per method, COCO AP, AP50, APs/APm/APl (mean +- sample std over the seeds that
+finished), the gain over the student alone (paired by seed) and the share of the teacher-student gap recovered.
+
+    python3 scripts/experiments/compare/results_table.py OUT TEACHER_RUN
+"""
+import json
+import os
+import re
+import statistics
+import sys
+
+
+def final_eval(run):
+    path = os.path.join(run, "eval.jsonl")
+    if not os.path.isdir(os.path.join(run, "model")) or not os.path.exists(path):
+        return None
+    rows = [json.loads(line) for line in open(path) if line.strip()]
+    return rows[-1] if rows else None
+
+
+def fmt(values):
+    if not values:
+        return "n/a"
+    if len(values) == 1:
+        return f"{values[0]:.3f}"
+    return f"{statistics.mean(values):.3f} ± {statistics.stdev(values):.3f}"
+
+
+def main():
+    out, teacher_run = sys.argv[1], sys.argv[2]
+    teacher = final_eval(teacher_run)
+    runs = {}
+    for name in sorted(os.listdir(out)):
+        m = re.fullmatch(r"(.+)-s(\d+)", name)
+        if m and os.path.isdir(os.path.join(out, name)):
+            e = final_eval(os.path.join(out, name))
+            if e is not None:
+                runs.setdefault(m.group(1), {})[int(m.group(2))] = e
+    alone = runs.get("alone", {})
+    print(f"Teacher: AP {teacher['AP']:.3f}, AP50 {teacher['AP50']:.3f}, APs {teacher['APs']:.3f}, "
+          f"APm {teacher['APm']:.3f}, APl {teacher['APl']:.3f}\n")
+    print("| method | seeds | AP | AP50 | APs | APm | APl | gain in AP over alone | gap recovered | wins |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    order = ["alone"] + sorted(k for k in runs if k != "alone")
+    for method in order:
+        by_seed = runs.get(method, {})
+        seeds = sorted(by_seed)
+        cols = [fmt([by_seed[s][k] for s in seeds]) for k in ("AP", "AP50", "APs", "APm", "APl")]
+        paired = [s for s in seeds if s in alone]
+        gains = [by_seed[s]["AP"] - alone[s]["AP"] for s in paired]
+        gaps = [g / (teacher["AP"] - alone[s]["AP"]) for g, s in zip(gains, paired)]
+        wins = f"{sum(g > 0 for g in gains)}/{len(gains)}" if method != "alone" else ""
+        gain = fmt(gains) if method != "alone" else ""
+        gap = (fmt([100 * x for x in gaps]) + " %") if method != "alone" and gaps else ""
+        print(f"| {method} | {','.join(map(str, seeds))} | {' | '.join(cols)} | {gain} | {gap} | {wins} |")
+
+
+if __name__ == "__main__":
+    main()
