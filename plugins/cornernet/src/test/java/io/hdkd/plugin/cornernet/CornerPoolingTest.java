@@ -30,10 +30,32 @@ class CornerPoolingTest {
     void cumulativeMaxHandlesLengthsThatAreNotPowersOfTwo() {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray x = manager.create(new float[] {3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5}).reshape(1, 11);
-            assertThat(CornerPooling.cumulativeMax(x, 1, false).toFloatArray())
-                    .containsExactly(3, 3, 4, 4, 5, 9, 9, 9, 9, 9, 9);
-            assertThat(CornerPooling.cumulativeMax(x, 1, true).toFloatArray())
-                    .containsExactly(9, 9, 9, 9, 9, 9, 6, 6, 5, 5, 5);
+            for (boolean broadcast : new boolean[] {true, false}) {
+                assertThat(cummax(x, 1, false, broadcast).toFloatArray())
+                        .containsExactly(3, 3, 4, 4, 5, 9, 9, 9, 9, 9, 9);
+                assertThat(cummax(x, 1, true, broadcast).toFloatArray())
+                        .containsExactly(9, 9, 9, 9, 9, 9, 6, 6, 5, 5, 5);
+            }
+        }
+    }
+
+    private static NDArray cummax(NDArray x, int axis, boolean reverse, boolean broadcast) {
+        return broadcast
+                ? CornerPooling.broadcastCumulativeMax(x, axis, reverse)
+                : CornerPooling.logStepCumulativeMax(x, axis, reverse);
+    }
+
+    @Test
+    void bothFormulationsAgreeOnEveryAxisOfAFourDimensionalArray() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            manager.getEngine().setRandomSeed(5);
+            NDArray x = manager.randomNormal(new Shape(2, 3, 6, 9));
+            for (int axis = 0; axis < 4; axis++) {
+                for (boolean reverse : new boolean[] {true, false}) {
+                    assertThat(cummax(x, axis, reverse, true).toFloatArray()).as("axis %d reverse %s", axis, reverse)
+                            .containsExactly(cummax(x, axis, reverse, false).toFloatArray());
+                }
+            }
         }
     }
 
