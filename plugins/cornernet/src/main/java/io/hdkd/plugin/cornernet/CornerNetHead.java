@@ -22,11 +22,8 @@ import java.util.Map;
  * keypoints, grouped by associative embeddings. It shares no output with anchor-based heads, so between a CornerNet
  * and a RetinaNet only features carry knowledge.
  *
- * <p><b>One level, stride 8 by default.</b> The paper predicts at stride 4 from an Hourglass-104. Here the head sits
- * on one level of hdkd's backbones/FPN, {@code p3} (stride 8) by default: heatmaps at stride 8 have 4× fewer cells
- * than at stride 4, so the corner pooling, the C-channel heatmaps, their focal loss and the K x K decoding are 4×
- * cheaper on CPU, and CornerNet-Lite showed that lighter backbones still work. The sub-cell offsets recover the
- * positions lost to the coarser grid. Any input level can be chosen, e.g. {@code c2} for stride 4.
+ * <p><b>One level, {@code p3} (stride 8) by default</b>, where the paper uses stride 4: a CPU-sized choice explained
+ * in the package documentation ({@code package-info}); any input level can be chosen, e.g. {@code p2} for stride 4.
  *
  * <p>Raw outputs, in order: {@code tl_heatmap, br_heatmap} (N x C x H x W logits), {@code tl_embedding,
  * br_embedding} (N x 1 x H x W), {@code tl_offset, br_offset} (N x 2 x H x W, x then y, in cells).
