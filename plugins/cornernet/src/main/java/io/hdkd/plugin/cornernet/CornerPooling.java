@@ -28,6 +28,9 @@ import java.util.Arrays;
  */
 public final class CornerPooling {
 
+    /** Largest array (elements) the broadcast formulation may create: 2^24 floats, 64 MiB. */
+    static final long BROADCAST_LIMIT = 1L << 24;
+
     private CornerPooling() {}
 
     /** Top-left pooling: max over everything to the right plus max over everything below. */
@@ -39,9 +42,6 @@ public final class CornerPooling {
     public static NDArray bottomRight(NDArray left, NDArray above) {
         return cumulativeMax(left, 3, false).add(cumulativeMax(above, 2, false));
     }
-
-    /** Largest array (elements) the broadcast formulation may create: 2^24 floats, 64 MiB. */
-    static final long BROADCAST_LIMIT = 1L << 24;
 
     /**
      * Cumulative maximum along {@code axis}: {@code out[i] = max(x[0..i])}, or with {@code reverse}

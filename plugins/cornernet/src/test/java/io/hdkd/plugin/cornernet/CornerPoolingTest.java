@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,31 @@ class CornerPoolingTest {
         return broadcast
                 ? CornerPooling.broadcastCumulativeMax(x, axis, reverse)
                 : CornerPooling.logStepCumulativeMax(x, axis, reverse);
+    }
+
+    @Test
+    void bothFormulationsRouteTheGradientToTheSameArgMaxima() {
+        Random random = new Random(9);
+        float[] values = randomValues(random); // Gaussian: no ties, so every prefix has a unique arg-max
+        float[] weights = randomValues(random);
+        Shape shape = new Shape(N, C, H, W);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (boolean reverse : new boolean[] {true, false}) {
+                float[][] gradients = new float[2][];
+                for (int f = 0; f < 2; f++) {
+                    boolean broadcast = f == 0;
+                    NDArray x = manager.create(values, shape);
+                    x.setRequiresGradient(true);
+                    try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+                        NDArray y = cummax(x, 3, reverse, broadcast).add(cummax(x, 2, reverse, broadcast));
+                        collector.backward(y.mul(manager.create(weights, shape)).sum());
+                    }
+                    gradients[f] = x.getGradient().toFloatArray();
+                }
+                assertThat(gradients[0]).as("reverse %s", reverse).containsExactly(gradients[1], within(1e-5f));
+                assertThat(gradients[0]).as("some gradient").isNotEqualTo(new float[gradients[0].length]);
+            }
+        }
     }
 
     @Test
