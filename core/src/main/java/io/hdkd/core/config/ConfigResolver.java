@@ -120,6 +120,7 @@ public final class ConfigResolver {
                 }
                 continue;
             }
+            refuseOptionsOfOtherTypes(slot, component, options.keySet());
             Options validated = Options.of(slot.prefix() + ".", component.factory().options(), options);
             ConfiguredComponent configured = new ConfiguredComponent(slot, component, validated);
             if (slot.kind() == ComponentKind.LOSS) {
@@ -156,6 +157,37 @@ public final class ConfigResolver {
                     + ": expected a number >= 0, got '" + raw.strip() + "'");
         }
         return w;
+    }
+
+    /**
+     * A key the chosen component does not declare but another component of the same kind does (e.g.
+     * {@code model.head.num-convs} with {@code model.head.type = cornernet}) is most likely left over from a config
+     * written for that other type: say so, and list what the chosen type accepts, instead of guessing a close name.
+     */
+    private void refuseOptionsOfOtherTypes(ComponentSlot slot, RegisteredComponent chosen, Set<String> keys) {
+        Set<String> accepted = new LinkedHashSet<>();
+        for (OptionSpec o : chosen.factory().options()) {
+            accepted.add(o.key());
+        }
+        for (String key : keys) {
+            if (accepted.contains(key)) {
+                continue;
+            }
+            List<String> owners = new ArrayList<>();
+            for (RegisteredComponent other : registry.components(slot.kind())) {
+                if (!other.name().equals(chosen.name())
+                        && other.factory().options().stream().anyMatch(o -> o.key().equals(key))) {
+                    owners.add(other.name());
+                }
+            }
+            if (!owners.isEmpty()) {
+                String label = slot.kind().label();
+                throw new InvalidInputException(slot.key(key) + " is an option of the " + String.join("/", owners)
+                        + " " + label + ", not of the " + chosen.name() + " " + label + " chosen by " + slot.typeKey()
+                        + "; " + chosen.name() + " accepts: "
+                        + (accepted.isEmpty() ? "no options" : String.join(", ", accepted)));
+            }
+        }
     }
 
     private RegisteredComponent component(ComponentSlot slot, String type) {

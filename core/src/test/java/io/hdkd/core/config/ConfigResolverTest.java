@@ -87,6 +87,27 @@ class ConfigResolverTest {
     }
 
     @Test
+    void anOptionOfAnotherTypeNamesItsOwnerAndWhatTheChosenTypeAccepts() {
+        // The real retinanet and cornernet heads are on the core test classpath.
+        String cornernetAccepts = String.join(", ", registry.find(ComponentKind.HEAD, "cornernet").orElseThrow()
+                .factory().options().stream().map(OptionSpec::key).toList());
+        assertThat(cornernetAccepts).startsWith("level, channels");
+        assertBad("model.head.num-convs is an option of the retinanet head, not of the cornernet head chosen by "
+                        + "model.head.type; cornernet accepts: " + cornernetAccepts,
+                "model.head.type", "cornernet", "model.head.num-convs", "2");
+        assertBad("model.head.anchor-sizes is an option of the retinanet head, not of the cornernet head chosen by "
+                        + "model.head.type; cornernet accepts: " + cornernetAccepts,
+                "model.head.type", "cornernet", "model.head.channels", "32", "model.head.anchor-sizes", "32, 64");
+        assertThatThrownBy(() -> resolve("model.head.type", "retinanet", "model.head.embedding-threshold", "0.5"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("model.head.embedding-threshold is an option of the cornernet head, not of the "
+                        + "retinanet head chosen by model.head.type; retinanet accepts: num-convs, ");
+        // A key no head declares still gets the closest-name hint.
+        assertBad("unknown key model.head.chanels; did you mean model.head.channels?",
+                "model.head.type", "cornernet", "model.head.chanels", "32");
+    }
+
+    @Test
     void aBadValueNamesKeyExpectedTypeAndValue() {
         assertBad("bad value for run.seed: expected a long integer, got 'soon'", "run.seed", "soon");
         assertBad("bad value for model.backbone.style: expected one of [a, b], got 'c'",

@@ -3,6 +3,7 @@ package io.hdkd.plugin.cornernet;
 import io.hdkd.api.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 
 /** CornerNet's loss terms as array functions, so they can be tested against scalar formulas. */
@@ -66,6 +67,66 @@ final class CornerLosses {
         NDArray hinge = Activation.relu(distance.neg().add(margin));
         NDArray offDiagonal = hinge.getManager().eye((int) m).neg().add(1f).toType(hinge.getDataType(), false);
         return Scalars.div(hinge.mul(offDiagonal).sum(), m * (m - 1));
+    }
+
+    /**
+     * {@link #pull} of every image of a batch, summed over images, in one set of array ops: object k's squared
+     * deviations are weighted by 1 / (objects of its image).
+     *
+     * @param image per object, its image in the batch (objects of one image need not be contiguous)
+     */
+    static NDArray pullSum(NDArray tl, NDArray br, int[] image) {
+        int m = image.length;
+        if (m == 0) {
+            return tl.sum();
+        }
+        int[] count = countPerImage(image);
+        float[] weight = new float[m];
+        for (int k = 0; k < m; k++) {
+            weight[k] = 1f / count[image[k]];
+        }
+        NDArray mean = Scalars.div(tl.add(br), 2);
+        NDArray deviation = tl.sub(mean).square().add(br.sub(mean).square());
+        return deviation.mul(tl.getManager().create(weight)).sum();
+    }
+
+    /**
+     * {@link #push} of every image of a batch, summed over images, in one set of array ops: all M x M pairs, masked
+     * to distinct objects of the same image and weighted by 1 / (M_i (M_i − 1)).
+     */
+    static NDArray pushSum(NDArray tl, NDArray br, int[] image, float margin) {
+        int m = image.length;
+        int[] count = countPerImage(image);
+        float[] weight = new float[m * m];
+        boolean any = false;
+        for (int k = 0; k < m; k++) {
+            for (int j = 0; j < m; j++) {
+                if (k != j && image[k] == image[j]) {
+                    int c = count[image[k]];
+                    weight[k * m + j] = 1f / (c * (c - 1f));
+                    any = true;
+                }
+            }
+        }
+        if (!any) {
+            return Scalars.mul(tl.sum(), 0);
+        }
+        NDArray mean = Scalars.div(tl.add(br), 2);
+        NDArray distance = mean.expandDims(1).sub(mean.expandDims(0)).abs();
+        NDArray hinge = Activation.relu(distance.neg().add(margin));
+        return hinge.mul(tl.getManager().create(weight, new Shape(m, m))).sum();
+    }
+
+    private static int[] countPerImage(int[] image) {
+        int images = 0;
+        for (int i : image) {
+            images = Math.max(images, i + 1);
+        }
+        int[] count = new int[images];
+        for (int i : image) {
+            count[i]++;
+        }
+        return count;
     }
 
     /** Smooth L1 (Huber with β = 1, as in the paper) summed over all elements. */

@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.training.initializer.XavierInitializer;
 import io.hdkd.api.Detection;
 import io.hdkd.api.DetectorHead;
 import io.hdkd.api.HeadOutput;
@@ -14,6 +12,7 @@ import io.hdkd.api.ImageMeta;
 import io.hdkd.api.ImageTargets;
 import io.hdkd.api.LossTerms;
 import io.hdkd.api.OutputKind;
+import io.hdkd.api.Scalars;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +22,8 @@ import java.util.Map;
  * keypoints, grouped by associative embeddings. It shares no output with anchor-based heads, so between a CornerNet
  * and a RetinaNet only features carry knowledge.
  *
- * <p><b>One level, stride 8 by default.</b> The paper predicts at stride 4 from an Hourglass-104. Here the head sits
- * on one level of hdkd's backbones/FPN, {@code p3} (stride 8) by default: heatmaps at stride 8 have 4× fewer cells
- * than at stride 4, so the corner pooling, the C-channel heatmaps, their focal loss and the K x K decoding are 4×
- * cheaper on CPU, and CornerNet-Lite showed that lighter backbones still work. The sub-cell offsets recover the
- * positions lost to the coarser grid. Any input level can be chosen, e.g. {@code c2} for stride 4.
+ * <p><b>One level, {@code p3} (stride 8) by default</b>, where the paper uses stride 4: a CPU-sized choice explained
+ * in the package documentation ({@code package-info}); any input level can be chosen, e.g. {@code p2} for stride 4.
  *
  * <p>Raw outputs, in order: {@code tl_heatmap, br_heatmap} (N x C x H x W logits), {@code tl_embedding,
  * br_embedding} (N x 1 x H x W), {@code tl_offset, br_offset} (N x 2 x H x W, x then y, in cells).
@@ -57,8 +53,6 @@ public final class CornerNetHead implements DetectorHead {
         this.lossConfig = lossConfig;
         this.decoder = decoder;
         this.block = new CornerNetBlock(levelIndex, channels, numClasses);
-        // a default for the conv weights so the block initialises on its own; a trainer may set its own
-        block.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
     }
 
     @Override
@@ -108,25 +102,16 @@ public final class CornerNetHead implements DetectorHead {
         NDArray tlEmb = gather(rawOutputs.get(2), t, t.tlCell(), 0, 1, plane);
         NDArray brEmb = gather(rawOutputs.get(3), t, t.brCell(), 0, 1, plane);
         int images = targets.size();
-        NDArray pull = null;
-        NDArray push = null;
-        int start = 0;
-        for (int i = 0; i < images; i++) {
-            int count = t.objectsPerImage()[i];
-            NDArray tl = tlEmb.get(start + ":" + (start + count));
-            NDArray br = brEmb.get(start + ":" + (start + count));
-            NDArray p = CornerLosses.pull(tl, br);
-            NDArray q = CornerLosses.push(tl, br, lossConfig.pushMargin());
-            pull = pull == null ? p : pull.add(p);
-            push = push == null ? q : push.add(q);
-            start += count;
-        }
-        pull = pull.div(Math.max(images, 1)).mul(lossConfig.pullWeight());
-        push = push.div(Math.max(images, 1)).mul(lossConfig.pushWeight());
+        // all images at once: a per-image loop would cost a dozen ops per image and step
+        NDArray pull = CornerLosses.pullSum(tlEmb, brEmb, t.image());
+        NDArray push = CornerLosses.pushSum(tlEmb, brEmb, t.image(), lossConfig.pushMargin());
+        // Scalars, not NDArray.mul(Number): DJL frees a Number operand autograd still needs (docs/DJL.md)
+        pull = Scalars.mul(pull, lossConfig.pullWeight() / (double) Math.max(images, 1));
+        push = Scalars.mul(push, lossConfig.pushWeight() / (double) Math.max(images, 1));
 
         NDArray offset = offsetLoss(rawOutputs.get(4), t, t.tlCell(), t.tlOffset(), plane)
-                .add(offsetLoss(rawOutputs.get(5), t, t.brCell(), t.brOffset(), plane))
-                .div(Math.max(objects, 1)).mul(lossConfig.offsetWeight());
+                .add(offsetLoss(rawOutputs.get(5), t, t.brCell(), t.brOffset(), plane));
+        offset = Scalars.mul(offset, lossConfig.offsetWeight() / (double) Math.max(objects, 1));
 
         Map<String, NDArray> terms = new LinkedHashMap<>();
         terms.put("heatmap", heatmap);
@@ -137,17 +122,19 @@ public final class CornerNetHead implements DetectorHead {
     }
 
     private static NDArray offsetLoss(NDArray prediction, CornerTargets t, int[] cells, float[] target, long plane) {
-        NDArray dx = gather(prediction, t, cells, 0, 2, plane);
-        NDArray dy = gather(prediction, t, cells, 1, 2, plane);
+        // one gather for x and y: the objects' x offsets (channel 0), then their y offsets (channel 1)
         int m = cells.length;
-        float[] tx = new float[m];
-        float[] ty = new float[m];
+        long[] index = new long[2 * m];
+        float[] expected = new float[2 * m];
         for (int k = 0; k < m; k++) {
-            tx[k] = target[2 * k];
-            ty[k] = target[2 * k + 1];
+            for (int c = 0; c < 2; c++) {
+                index[c * m + k] = ((long) t.image()[k] * 2 + c) * plane + cells[k];
+                expected[c * m + k] = target[2 * k + c];
+            }
         }
         NDManager manager = prediction.getManager();
-        return CornerLosses.smoothL1Sum(dx, manager.create(tx)).add(CornerLosses.smoothL1Sum(dy, manager.create(ty)));
+        NDArray predicted = prediction.reshape(-1).take(manager, manager.create(index));
+        return CornerLosses.smoothL1Sum(predicted, manager.create(expected));
     }
 
     /** Values of {@code channel} of an N x channels x H x W output at each object's cell, in object order. */

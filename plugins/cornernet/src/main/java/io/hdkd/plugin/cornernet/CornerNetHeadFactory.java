@@ -27,7 +27,8 @@ public final class CornerNetHeadFactory implements HeadFactory {
     public List<OptionSpec> options() {
         return List.of(
                 OptionSpec.string("level", "p3",
-                        "feature level the head reads (one of the input levels; p3 = stride 8, c2 = stride 4)"),
+                        "feature level the head reads, one of the input levels: p3 (stride 8) by default; p2 (stride 4, with "
+                                + "p2 in the FPN's levels) for small objects at about 4x the cost"),
                 OptionSpec.integer("channels", 128, "width of the corner prediction modules and output heads"),
                 OptionSpec.number("min-overlap", 0.3,
                         "IoU a box with corners displaced by the Gaussian radius keeps with the ground truth"),

@@ -14,7 +14,10 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
+import java.util.List;
 
 /**
  * The prediction module of one corner type (CornerNet, Fig. 7) followed by its three output heads.
@@ -33,6 +36,8 @@ final class CornerPredictionModule extends AbstractBlock {
 
     /** The paper's focal prior: sigmoid(−2.19) ≈ 0.1 initial corner probability, so early training is not swamped. */
     static final float HEATMAP_BIAS_PRIOR = -2.19f;
+    /** Standard deviation of the output heads' last conv weights. */
+    static final float OUTPUT_WEIGHT_STD = 0.01f;
 
     private final boolean topLeft;
     private final int numClasses;
@@ -56,9 +61,19 @@ final class CornerPredictionModule extends AbstractBlock {
         heatmap = addChildBlock("heatmap", outputHead(channels, numClasses));
         embedding = addChildBlock("embedding", outputHead(channels, 1));
         offset = addChildBlock("offset", outputHead(channels, 2));
-        // only the last conv's bias of the heatmap head carries the prior
-        Block last = ((SequentialBlock) heatmap).getChildren().get(2).getValue();
-        last.setInitializer(new ConstantInitializer(HEATMAP_BIAS_PRIOR), Parameter.Type.BIAS);
+        // Xavier for the conv weights so the block initialises on its own (DJL's default would need a trainer's).
+        setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
+        // The last conv of each output head starts near zero (as RetinaNet's heads): with Xavier weights the
+        // initial heatmap logits spread over several units, the focal loss over all negatives is in the hundreds
+        // and the first steps only undo the initialisation. Only the heatmap head's bias carries the prior.
+        for (Block head : List.of(heatmap, embedding, offset)) {
+            lastConv(head).setInitializer(new NormalInitializer(OUTPUT_WEIGHT_STD), Parameter.Type.WEIGHT);
+        }
+        lastConv(heatmap).setInitializer(new ConstantInitializer(HEATMAP_BIAS_PRIOR), Parameter.Type.BIAS);
+    }
+
+    private static Block lastConv(Block outputHead) {
+        return ((SequentialBlock) outputHead).getChildren().get(2).getValue();
     }
 
     private static Block convBn(int filters, int kernel, boolean relu) {

@@ -18,8 +18,8 @@ import java.util.List;
  * sampling code) through {@link #gaussianRadius}, floored to an integer; its sigma is diameter / 6. Overlapping
  * Gaussians of the same class keep the element-wise maximum.
  *
- * <p>The loop runs over objects; each Gaussian is drawn with primitive float math on its (2r+1)² window, which is
- * far cheaper than a handful of tiny NDArray ops per object. The heatmaps become NDArrays once per batch.
+ * <p>Only per-object bookkeeping (cells, offsets, radii) is computed in Java; the heatmaps are drawn with array ops
+ * over all objects of the batch at once ({@link #heatmaps}).
  *
  * <p>Boxes with non-positive width or height are skipped: they have no corners to learn.
  *
@@ -43,19 +43,19 @@ record CornerTargets(NDArray tlHeatmap, NDArray brHeatmap, int[] image, int[] tl
     static CornerTargets build(List<ImageTargets> targets, int numClasses, int height, int width, int stride,
             double minOverlap, NDManager manager) {
         int n = targets.size();
-        int plane = height * width;
-        float[] tl = new float[n * numClasses * plane];
-        float[] br = new float[n * numClasses * plane];
-        int total = 0;
         float[][] boxesPerImage = new float[n][];
         int[][] labelsPerImage = new int[n][];
+        int total = 0;
         for (int i = 0; i < n; i++) {
             ImageTargets t = targets.get(i);
             boxesPerImage[i] = t.boxes().toFloatArray();
             labelsPerImage[i] = t.labels().toType(DataType.INT32, false).toIntArray();
             total += labelsPerImage[i].length;
         }
+        // Per-object bookkeeping (a handful of numbers per object); the per-cell work happens in array ops below.
         int[] image = new int[total];
+        int[] channel = new int[total];
+        int[] radius = new int[total];
         int[] tlCell = new int[total];
         int[] brCell = new int[total];
         float[] tlOffset = new float[2 * total];
@@ -86,13 +86,10 @@ record CornerTargets(NDArray tlHeatmap, NDArray brHeatmap, int[] image, int[] tl
                 int cy1 = clip((int) Math.floor(fy1), height);
                 int cx2 = clip((int) Math.floor(fx2), width);
                 int cy2 = clip((int) Math.floor(fy2), height);
-                int radius = (int) Math.max(0, Math.floor(gaussianRadius(
+                radius[m] = (int) Math.max(0, Math.floor(gaussianRadius(
                         Math.ceil(fy2 - fy1), Math.ceil(fx2 - fx1), minOverlap)));
-                float[] gaussian = gaussian(radius);
-                int channel = (i * numClasses + label) * plane;
-                drawGaussian(tl, channel, height, width, cx1, cy1, radius, gaussian);
-                drawGaussian(br, channel, height, width, cx2, cy2, radius, gaussian);
                 image[m] = i;
+                channel[m] = i * numClasses + label;
                 tlCell[m] = cy1 * width + cx1;
                 brCell[m] = cy2 * width + cx2;
                 tlOffset[2 * m] = fx1 - cx1;
@@ -103,11 +100,78 @@ record CornerTargets(NDArray tlHeatmap, NDArray brHeatmap, int[] image, int[] tl
                 m++;
             }
         }
+        int[] objChannel = Arrays.copyOf(channel, m);
+        int[] objRadius = Arrays.copyOf(radius, m);
+        int[] objTl = Arrays.copyOf(tlCell, m);
+        int[] objBr = Arrays.copyOf(brCell, m);
         Shape shape = new Shape(n, numClasses, height, width);
-        return new CornerTargets(manager.create(tl, shape), manager.create(br, shape),
-                Arrays.copyOf(image, m), Arrays.copyOf(tlCell, m),
-                Arrays.copyOf(brCell, m), Arrays.copyOf(tlOffset, 2 * m),
+        NDArray tl = heatmaps(objChannel, objTl, objRadius, n * numClasses, height, width, manager).reshape(shape);
+        NDArray br = heatmaps(objChannel, objBr, objRadius, n * numClasses, height, width, manager).reshape(shape);
+        return new CornerTargets(tl, br, Arrays.copyOf(image, m), objTl, objBr, Arrays.copyOf(tlOffset, 2 * m),
                 Arrays.copyOf(brOffset, 2 * m), perImage);
+    }
+
+    /**
+     * The {@code planes x H x W} heatmaps with each object's Gaussian (see {@link #gaussian}) centred on its cell in
+     * its plane, overlapping Gaussians of one plane merged by element-wise max, all in array ops.
+     *
+     * <p>Every object's Gaussian is evaluated over the whole map at once (M x H x W, zero outside its (2r+1)² window
+     * and below float epsilon). To place them, objects are split into layers by their rank within their plane, so no
+     * layer holds two objects of the same plane; a one-hot (planes x M_layer) product then scatters a layer into the
+     * planes exactly, and the layers merge by max. Usually one or two layers.
+     */
+    static NDArray heatmaps(int[] plane, int[] cell, int[] radius, int planes, int height, int width,
+            NDManager manager) {
+        int m = plane.length;
+        NDArray heat = manager.zeros(new Shape(planes, (long) height * width));
+        if (m == 0) {
+            return heat;
+        }
+        float[] cx = new float[m];
+        float[] cy = new float[m];
+        float[] r = new float[m];
+        float[] twoSigmaSq = new float[m];
+        for (int k = 0; k < m; k++) {
+            cx[k] = cell[k] % width;
+            cy[k] = cell[k] / width;
+            r[k] = radius[k];
+            double sigma = (2 * radius[k] + 1) / 6.0;
+            twoSigmaSq[k] = (float) (2 * sigma * sigma);
+        }
+        Shape column = new Shape(m, 1, 1);
+        NDArray dx = manager.arange(0f, width).reshape(1, 1, width).sub(manager.create(cx, column));
+        NDArray dy = manager.arange(0f, height).reshape(1, height, 1).sub(manager.create(cy, column));
+        NDArray distanceSq = dx.square().add(dy.square());
+        NDArray g = distanceSq.div(manager.create(twoSigmaSq, column)).neg().exp();
+        NDArray rr = manager.create(r, column);
+        NDArray inside = dx.abs().lte(rr).logicalAnd(dy.abs().lte(rr)).logicalAnd(g.gte(Math.ulp(1.0f)));
+        g = g.mul(inside.toType(DataType.FLOAT32, false)).reshape(m, (long) height * width);
+
+        int[] rank = new int[m];
+        int[] seen = new int[planes];
+        int layers = 0;
+        for (int k = 0; k < m; k++) {
+            rank[k] = seen[plane[k]]++;
+            layers = Math.max(layers, rank[k] + 1);
+        }
+        for (int layer = 0; layer < layers; layer++) {
+            int count = 0;
+            for (int k = 0; k < m; k++) {
+                count += rank[k] == layer ? 1 : 0;
+            }
+            long[] members = new long[count];
+            float[] oneHot = new float[planes * count];
+            int j = 0;
+            for (int k = 0; k < m; k++) {
+                if (rank[k] == layer) {
+                    oneHot[plane[k] * count + j] = 1f;
+                    members[j++] = k;
+                }
+            }
+            NDArray rows = layers == 1 ? g : g.get(manager.create(members));
+            heat = heat.maximum(manager.create(oneHot, new Shape(planes, count)).matMul(rows));
+        }
+        return heat;
     }
 
     private static int clip(int cell, int size) {
@@ -137,39 +201,5 @@ record CornerTargets(NDArray tlHeatmap, NDArray brHeatmap, int[] image, int[] tl
         double c3 = (minOverlap - 1) * width * height;
         double r3 = (b3 + Math.sqrt(b3 * b3 - 4 * a3 * c3)) / 2;
         return Math.min(r1, Math.min(r2, r3));
-    }
-
-    /**
-     * The unnormalised Gaussian window of side {@code 2r + 1}, row-major, peak exactly 1 at the centre, sigma =
-     * diameter / 6; values below float epsilon times the peak are zeroed as in CornerNet.
-     */
-    static float[] gaussian(int radius) {
-        int diameter = 2 * radius + 1;
-        double sigma = diameter / 6.0;
-        float[] g = new float[diameter * diameter];
-        for (int dy = -radius; dy <= radius; dy++) {
-            for (int dx = -radius; dx <= radius; dx++) {
-                double v = Math.exp(-(dx * dx + dy * dy) / (2 * sigma * sigma));
-                g[(dy + radius) * diameter + dx + radius] = v < Math.ulp(1.0f) ? 0f : (float) v;
-            }
-        }
-        return g;
-    }
-
-    /** Element-wise max of the window into {@code map} at {@code offset} (one H x W plane), clipped to the plane. */
-    static void drawGaussian(float[] map, int offset, int height, int width, int cx, int cy, int radius,
-            float[] gaussian) {
-        int diameter = 2 * radius + 1;
-        int left = Math.min(cx, radius);
-        int right = Math.min(width - cx, radius + 1);
-        int top = Math.min(cy, radius);
-        int bottom = Math.min(height - cy, radius + 1);
-        for (int dy = -top; dy < bottom; dy++) {
-            int row = offset + (cy + dy) * width;
-            int gRow = (dy + radius) * diameter + radius;
-            for (int dx = -left; dx < right; dx++) {
-                map[row + cx + dx] = Math.max(map[row + cx + dx], gaussian[gRow + dx]);
-            }
-        }
     }
 }

@@ -47,6 +47,35 @@ class CornerLossesTest {
     }
 
     @Test
+    void batchedPullAndPushAreTheSumOfThePerImageLosses() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // image 0: objects 0, 2, 3; image 1: object 1 alone (no push); image 2: objects 4, 5
+            int[] image = {0, 1, 0, 0, 2, 2};
+            float[] tl = {0.1f, 3f, 0.4f, 2.2f, -1f, -0.5f};
+            float[] br = {0.1f, 2f, 0.6f, 2.8f, -0.2f, -0.4f};
+            NDArray t = manager.create(tl);
+            NDArray b = manager.create(br);
+            float pull = 0;
+            float push = 0;
+            for (int[] members : new int[][] {{0, 2, 3}, {1}, {4, 5}}) {
+                float[] ti = new float[members.length];
+                float[] bi = new float[members.length];
+                for (int k = 0; k < members.length; k++) {
+                    ti[k] = tl[members[k]];
+                    bi[k] = br[members[k]];
+                }
+                pull += CornerLosses.pull(manager.create(ti), manager.create(bi)).getFloat();
+                push += CornerLosses.push(manager.create(ti), manager.create(bi), 1f).getFloat();
+            }
+            assertThat(push).isPositive();
+            assertThat(CornerLosses.pullSum(t, b, image).getFloat()).isCloseTo(pull, within(1e-6f));
+            assertThat(CornerLosses.pushSum(t, b, image, 1f).getFloat()).isCloseTo(push, within(1e-6f));
+            assertThat(CornerLosses.pushSum(manager.create(new float[] {1f}), manager.create(new float[] {2f}),
+                    new int[] {0}, 1f).getFloat()).isZero();
+        }
+    }
+
+    @Test
     void pullAndPushMatchHandValues() {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray tl = manager.create(new float[] {0f, 0.5f, 3f});

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -30,10 +31,57 @@ class CornerPoolingTest {
     void cumulativeMaxHandlesLengthsThatAreNotPowersOfTwo() {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray x = manager.create(new float[] {3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5}).reshape(1, 11);
-            assertThat(CornerPooling.cumulativeMax(x, 1, false).toFloatArray())
-                    .containsExactly(3, 3, 4, 4, 5, 9, 9, 9, 9, 9, 9);
-            assertThat(CornerPooling.cumulativeMax(x, 1, true).toFloatArray())
-                    .containsExactly(9, 9, 9, 9, 9, 9, 6, 6, 5, 5, 5);
+            for (boolean broadcast : new boolean[] {true, false}) {
+                assertThat(cummax(x, 1, false, broadcast).toFloatArray())
+                        .containsExactly(3, 3, 4, 4, 5, 9, 9, 9, 9, 9, 9);
+                assertThat(cummax(x, 1, true, broadcast).toFloatArray())
+                        .containsExactly(9, 9, 9, 9, 9, 9, 6, 6, 5, 5, 5);
+            }
+        }
+    }
+
+    private static NDArray cummax(NDArray x, int axis, boolean reverse, boolean broadcast) {
+        return broadcast
+                ? CornerPooling.broadcastCumulativeMax(x, axis, reverse)
+                : CornerPooling.logStepCumulativeMax(x, axis, reverse);
+    }
+
+    @Test
+    void bothFormulationsRouteTheGradientToTheSameArgMaxima() {
+        Random random = new Random(9);
+        float[] values = randomValues(random); // Gaussian: no ties, so every prefix has a unique arg-max
+        float[] weights = randomValues(random);
+        Shape shape = new Shape(N, C, H, W);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (boolean reverse : new boolean[] {true, false}) {
+                float[][] gradients = new float[2][];
+                for (int f = 0; f < 2; f++) {
+                    boolean broadcast = f == 0;
+                    NDArray x = manager.create(values, shape);
+                    x.setRequiresGradient(true);
+                    try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+                        NDArray y = cummax(x, 3, reverse, broadcast).add(cummax(x, 2, reverse, broadcast));
+                        collector.backward(y.mul(manager.create(weights, shape)).sum());
+                    }
+                    gradients[f] = x.getGradient().toFloatArray();
+                }
+                assertThat(gradients[0]).as("reverse %s", reverse).containsExactly(gradients[1], within(1e-5f));
+                assertThat(gradients[0]).as("some gradient").isNotEqualTo(new float[gradients[0].length]);
+            }
+        }
+    }
+
+    @Test
+    void bothFormulationsAgreeOnEveryAxisOfAFourDimensionalArray() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            manager.getEngine().setRandomSeed(5);
+            NDArray x = manager.randomNormal(new Shape(2, 3, 6, 9));
+            for (int axis = 0; axis < 4; axis++) {
+                for (boolean reverse : new boolean[] {true, false}) {
+                    assertThat(cummax(x, axis, reverse, true).toFloatArray()).as("axis %d reverse %s", axis, reverse)
+                            .containsExactly(cummax(x, axis, reverse, false).toFloatArray());
+                }
+            }
         }
     }
 

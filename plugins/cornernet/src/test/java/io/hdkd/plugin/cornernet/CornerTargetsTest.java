@@ -24,14 +24,14 @@ class CornerTargetsTest {
 
     @Test
     void gaussianWindowHasSigmaOfDiameterOverSix() {
-        float[] g = CornerTargets.gaussian(2); // diameter 5, sigma 5/6, 2 sigma^2 = 25/18
+        float[] g = gaussian(2); // diameter 5, sigma 5/6, 2 sigma^2 = 25/18
         assertThat(g).hasSize(25);
         assertThat(g[12]).isEqualTo(1f);
         assertThat(g[13]).isCloseTo((float) Math.exp(-0.72), within(1e-6f)); // (dx, dy) = (1, 0)
         assertThat(g[18]).isCloseTo((float) Math.exp(-1.44), within(1e-6f)); // (1, 1)
         assertThat(g[24]).isCloseTo((float) Math.exp(-5.76), within(1e-6f)); // (2, 2): 8 * 18 / 25
         assertThat(g[0]).isEqualTo(g[24]);
-        assertThat(CornerTargets.gaussian(0)).containsExactly(1f);
+        assertThat(gaussian(0)).containsExactly(1f);
     }
 
     @Test
@@ -63,6 +63,63 @@ class CornerTargetsTest {
             assertThat(targets.tlOffset()[1]).isCloseTo(21f / 8 - 2, within(1e-6f));
             assertThat(targets.brOffset()[0]).isCloseTo(90f / 8 - 11, within(1e-6f));
             assertThat(targets.brOffset()[1]).isCloseTo(71f / 8 - 8, within(1e-6f));
+        }
+    }
+    /** The naive reference: the window of side 2r + 1 drawn cell by cell. */
+    static float[] gaussian(int radius) {
+        int diameter = 2 * radius + 1;
+        double sigma = diameter / 6.0;
+        float[] g = new float[diameter * diameter];
+        for (int dy = -radius; dy <= radius; dy++) {
+            for (int dx = -radius; dx <= radius; dx++) {
+                double v = Math.exp(-(dx * dx + dy * dy) / (2 * sigma * sigma));
+                g[(dy + radius) * diameter + dx + radius] = v < Math.ulp(1.0f) ? 0f : (float) v;
+            }
+        }
+        return g;
+    }
+
+    /** The naive reference: element-wise max of the window into one H x W plane at {@code offset}, clipped. */
+    static void drawGaussian(float[] map, int offset, int height, int width, int cx, int cy, int radius) {
+        float[] g = gaussian(radius);
+        int diameter = 2 * radius + 1;
+        for (int dy = -radius; dy <= radius; dy++) {
+            for (int dx = -radius; dx <= radius; dx++) {
+                int x = cx + dx;
+                int y = cy + dy;
+                if (x >= 0 && x < width && y >= 0 && y < height) {
+                    int i = offset + y * width + x;
+                    map[i] = Math.max(map[i], g[(dy + radius) * diameter + dx + radius]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void arrayHeatmapsMatchTheNaiveDrawingWithOverlaps() {
+        java.util.Random random = new java.util.Random(7);
+        int planes = 5;
+        int height = 11;
+        int width = 13;
+        int m = 12; // more objects than planes: several share a plane and overlap
+        int[] plane = new int[m];
+        int[] cell = new int[m];
+        int[] radius = new int[m];
+        float[] expected = new float[planes * height * width];
+        for (int k = 0; k < m; k++) {
+            plane[k] = random.nextInt(planes);
+            int x = random.nextInt(width);
+            int y = random.nextInt(height);
+            cell[k] = y * width + x;
+            radius[k] = random.nextInt(5);
+            drawGaussian(expected, plane[k] * height * width, height, width, x, y, radius[k]);
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            float[] actual = CornerTargets.heatmaps(plane, cell, radius, planes, height, width, manager)
+                    .toFloatArray();
+            assertThat(actual).containsExactly(expected, within(1e-6f));
+            assertThat(CornerTargets.heatmaps(new int[0], new int[0], new int[0], planes, height, width, manager)
+                    .toFloatArray()).containsOnly(0f);
         }
     }
 }
