@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
             EvalCocoCommand.class,
             PredictCommand.class,
             TrainCommand.class,
+            DistillCommand.class,
             WeightsCommand.class,
             BackboneCommand.class,
             ModelCommand.class,

@@ -13,6 +13,8 @@ public record ComponentSlot(String prefix, ComponentKind kind, List<String> host
 
     public static final String TYPE = "type";
     public static final String WEIGHTS = "weights";
+    /** A distillation loss's weight in the total ({@code distill.loss.<id>.weight}); the host applies it. */
+    public static final String WEIGHT = "weight";
 
     public static final ComponentSlot BACKBONE = new ComponentSlot("model.backbone", ComponentKind.BACKBONE, List.of(WEIGHTS));
     public static final ComponentSlot NECK = new ComponentSlot("model.neck", ComponentKind.NECK, List.of());
@@ -35,7 +37,7 @@ public record ComponentSlot(String prefix, ComponentKind kind, List<String> host
 
     /** The slot of the loss with the given id, {@code distill.loss.<id>}. */
     public static ComponentSlot loss(String id) {
-        return new ComponentSlot(LOSS_PREFIX + "." + id, ComponentKind.LOSS, List.of());
+        return new ComponentSlot(LOSS_PREFIX + "." + id, ComponentKind.LOSS, List.of(WEIGHT));
     }
 
     public String typeKey() {

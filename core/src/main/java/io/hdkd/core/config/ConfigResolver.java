@@ -76,7 +76,10 @@ public final class ConfigResolver {
                 }
                 continue;
             }
-            Optional<ConfigSection> section = schema.sectionOf(key);
+            // A loss key whose id is not listed belongs to no section, even one named distill.
+            Optional<ConfigSection> section = key.startsWith(ComponentSlot.LOSS_PREFIX + ".")
+                    ? Optional.empty()
+                    : schema.sectionOf(key);
             if (section.isPresent()) {
                 bySection.computeIfAbsent(section.get().prefix(), k -> new LinkedHashMap<>())
                         .put(key.substring(section.get().prefix().length() + 1), e.getValue());
@@ -93,6 +96,7 @@ public final class ConfigResolver {
         Map<String, ConfiguredComponent> fixed = new LinkedHashMap<>();
         Map<String, ConfiguredComponent> losses = new LinkedHashMap<>();
         Optional<Path> weights = Optional.empty();
+        Map<String, Double> lossWeights = new LinkedHashMap<>();
         for (ComponentSlot slot : slots) {
             Map<String, String> options = new LinkedHashMap<>(bySlot.getOrDefault(slot.prefix(), Map.of()));
             Map<String, String> host = new LinkedHashMap<>();
@@ -119,7 +123,9 @@ public final class ConfigResolver {
             Options validated = Options.of(slot.prefix() + ".", component.factory().options(), options);
             ConfiguredComponent configured = new ConfiguredComponent(slot, component, validated);
             if (slot.kind() == ComponentKind.LOSS) {
-                losses.put(slot.prefix().substring(ComponentSlot.LOSS_PREFIX.length() + 1), configured);
+                String id = slot.prefix().substring(ComponentSlot.LOSS_PREFIX.length() + 1);
+                losses.put(id, configured);
+                lossWeights.put(id, lossWeight(slot, host.get(ComponentSlot.WEIGHT)));
             } else {
                 fixed.put(slot.prefix(), configured);
             }
@@ -132,7 +138,24 @@ public final class ConfigResolver {
                 weights = Optional.of(Path.of(w));
             }
         }
-        return new ResolvedConfig(sections, fixed, lossIds, losses, weights);
+        return new ResolvedConfig(sections, fixed, lossIds, losses, lossWeights, weights);
+    }
+
+    private static double lossWeight(ComponentSlot slot, String raw) {
+        if (raw == null) {
+            return 1.0;
+        }
+        double w;
+        try {
+            w = Double.parseDouble(raw.strip());
+        } catch (NumberFormatException e) {
+            w = Double.NaN;
+        }
+        if (!Double.isFinite(w) || w < 0) {
+            throw new InvalidInputException("bad value for " + slot.key(ComponentSlot.WEIGHT)
+                    + ": expected a number >= 0, got '" + raw.strip() + "'");
+        }
+        return w;
     }
 
     private RegisteredComponent component(ComponentSlot slot, String type) {

@@ -30,7 +30,9 @@ public final class ConfigSchema {
                         io.hdkd.core.data.loader.LoaderConfig.options()),
                 new ConfigSection(io.hdkd.core.data.augment.AugmentConfig.SECTION,
                         io.hdkd.core.data.augment.AugmentConfig.options()),
-                io.hdkd.core.pipeline.TrainSection.SECTION);
+                io.hdkd.core.pipeline.TrainSection.SECTION,
+                io.hdkd.core.pipeline.TeacherSection.SECTION,
+                io.hdkd.core.pipeline.DistillSection.SECTION);
     }
 
     public static ConfigSchema of(ConfigSection... sections) {

@@ -22,6 +22,7 @@ public final class ResolvedConfig {
     private final Map<String, ConfiguredComponent> slots;
     private final List<String> lossIds;
     private final Map<String, ConfiguredComponent> losses;
+    private final Map<String, Double> lossWeights;
     private final Optional<Path> backboneWeights;
 
     ResolvedConfig(
@@ -29,12 +30,26 @@ public final class ResolvedConfig {
             Map<String, ConfiguredComponent> slots,
             List<String> lossIds,
             Map<String, ConfiguredComponent> losses,
+            Map<String, Double> lossWeights,
             Optional<Path> backboneWeights) {
         this.sections = Collections.unmodifiableMap(new LinkedHashMap<>(sections));
         this.slots = Collections.unmodifiableMap(new LinkedHashMap<>(slots));
         this.lossIds = List.copyOf(lossIds);
         this.losses = Collections.unmodifiableMap(new LinkedHashMap<>(losses));
+        this.lossWeights = Collections.unmodifiableMap(new LinkedHashMap<>(lossWeights));
         this.backboneWeights = backboneWeights;
+    }
+
+    /**
+     * The same configuration without what only distillation reads: the given core sections, the partitioner and the
+     * losses. This is what a distilled student is saved with, so it loads without the teacher or the loss plugins.
+     */
+    public ResolvedConfig withoutDistillation(List<String> sectionPrefixes) {
+        Map<String, Options> kept = new LinkedHashMap<>(sections);
+        sectionPrefixes.forEach(kept::remove);
+        Map<String, ConfiguredComponent> fixed = new LinkedHashMap<>(slots);
+        fixed.remove(ComponentSlot.PARTITIONER.prefix());
+        return new ResolvedConfig(kept, fixed, List.of(), Map.of(), Map.of(), backboneWeights);
     }
 
     /** The options of a core section, e.g. {@code section("run").getLong("seed")}. */
@@ -64,6 +79,15 @@ public final class ResolvedConfig {
         return lossIds;
     }
 
+    /** The weight of loss {@code id} in the total ({@code distill.loss.<id>.weight}, default 1). */
+    public double lossWeight(String id) {
+        Double w = lossWeights.get(id);
+        if (w == null) {
+            throw new IllegalArgumentException("no such loss: " + id);
+        }
+        return w;
+    }
+
     /** {@code model.backbone.weights}: weights to load into the backbone, if given. */
     public Optional<Path> backboneWeights() {
         return backboneWeights;
@@ -88,8 +112,10 @@ public final class ResolvedConfig {
         }
         if (!lossIds.isEmpty()) {
             out.put(ComponentSlot.LOSSES_KEY, String.join(", ", lossIds));
-            for (ConfiguredComponent c : losses()) {
+            for (String id : lossIds) {
+                ConfiguredComponent c = losses.get(id);
                 putComponent(out, c);
+                out.put(c.slot().key(ComponentSlot.WEIGHT), Double.toString(lossWeights.get(id)));
             }
         }
         return out;

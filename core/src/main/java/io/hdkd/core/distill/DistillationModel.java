@@ -1,5 +1,6 @@
 package io.hdkd.core.distill;
 
+import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -9,6 +10,8 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.hdkd.core.model.DetectorBlock;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -50,6 +53,18 @@ public final class DistillationModel extends AbstractBlock {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         student.initialize(manager, dataType, inputShapes);
+    }
+
+    // The parts are initialised before they are assembled (the student by the detector builder, the adapters by the
+    // host), so this block never sees an input shape to save: its own metadata is only the version.
+    @Override
+    protected void saveMetadata(DataOutputStream os) {}
+
+    @Override
+    protected void loadMetadata(byte loadVersion, DataInputStream is) throws MalformedModelException {
+        if (loadVersion != VERSION) {
+            throw new MalformedModelException("unsupported DistillationModel version " + loadVersion);
+        }
     }
 
     @Override

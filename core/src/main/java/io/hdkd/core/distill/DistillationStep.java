@@ -30,6 +30,9 @@ public final class DistillationStep implements Trainer.StepFunction {
     /** A configured distillation loss: its id in the configuration, its weight, the loss. */
     public record WeightedLoss(String id, double weight, DistillationLoss loss) {}
 
+    /** The metrics key of the teacher's forward time per step, in milliseconds. */
+    public static final String TEACHER_MS = "teacher_ms";
+
     private final DetectorBlock student;
     private final Teacher teacher;
     private final List<WeightedLoss> losses;
@@ -37,6 +40,7 @@ public final class DistillationStep implements Trainer.StepFunction {
     private final List<String> partitionLevels;
     private final double taskWeight;
     private final double distillWeight;
+    private double teacherMillis = Double.NaN;
 
     /**
      * @param partitioner may be null
@@ -58,7 +62,10 @@ public final class DistillationStep implements Trainer.StepFunction {
     @Override
     public LossTerms loss(ParameterStore ps, DetectionBatch batch) {
         NDArray images = batch.images();
+        long t0 = System.nanoTime();
         Taps teacherTaps = teacher.forward(images);
+        // CPU engines compute eagerly, so this is the teacher's whole cost; on a GPU it would only be the launch.
+        teacherMillis = (System.nanoTime() - t0) / 1e6;
         DetectorBlock.Result s = student.forwardTaps(ps, images, true);
         Shape inputShape = new Shape(images.getShape().get(2), images.getShape().get(3));
         Map<String, NDArray> terms = new LinkedHashMap<>();
@@ -72,6 +79,12 @@ public final class DistillationStep implements Trainer.StepFunction {
             terms.put("kd_" + l.id(), Scalars.mul(l.loss().compute(input), l.weight() * distillWeight));
         }
         return new LossTerms(terms);
+    }
+
+    /** The last step's teacher forward time, as {@code teacher_ms}. */
+    @Override
+    public Map<String, Double> measures() {
+        return Double.isNaN(teacherMillis) ? Map.of() : Map.of(TEACHER_MS, teacherMillis);
     }
 
     private Partition partition(Taps teacherTaps, DetectionBatch batch) {

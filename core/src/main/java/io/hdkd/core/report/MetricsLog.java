@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * Writes a run's metrics as it trains: {@code metrics.jsonl} (one object per step: epoch, batch, step, lr, loss and
- * each term, gradient norm, images/s) and {@code eval.jsonl} (one object per evaluation). Lines are appended and
+ * each term, gradient norm, images/s, step time in ms and whatever the step function measured, e.g. teacher_ms) and {@code eval.jsonl} (one object per evaluation). Lines are appended and
  * flushed as they happen, so a killed run keeps its metrics; on resume, lines for steps after the checkpoint are
  * dropped (they will be run again), so the files read like an uninterrupted run's.
  */
@@ -61,6 +61,8 @@ public final class MetricsLog implements TrainingListener {
         }
         o.addProperty("grad_norm", r.gradNorm());
         o.addProperty("images_per_s", r.images() / (r.stepMillis() / 1000.0));
+        o.addProperty("step_ms", r.stepMillis());
+        r.measures().forEach(o::addProperty);
         append(steps, o);
     }
 

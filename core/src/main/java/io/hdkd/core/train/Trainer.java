@@ -30,6 +30,11 @@ public final class Trainer {
     @FunctionalInterface
     public interface StepFunction {
         LossTerms loss(ParameterStore ps, DetectionBatch batch);
+
+        /** What the last {@link #loss} call measured besides losses (e.g. a teacher's forward time in ms). */
+        default Map<String, Double> measures() {
+            return Map.of();
+        }
     }
 
     /** Evaluates the model after an epoch; returns named metrics (e.g. AP, AP50). */
@@ -191,7 +196,8 @@ public final class Trainer {
             values.put("skipped", 1.0);
         }
         double ms = (System.nanoTime() - t0) / 1e6;
-        return new StepRecord(epoch, b, step + 1, lr, total, values, gradNorm, batch.size(), ms);
+        return new StepRecord(epoch, b, step + 1, lr, total, values, gradNorm, batch.size(), ms,
+                stepFunction.measures());
     }
 
     private void save(TrainingState state) {

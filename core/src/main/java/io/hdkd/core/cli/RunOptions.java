@@ -1,0 +1,65 @@
+package io.hdkd.core.cli;
+
+import io.hdkd.api.InvalidInputException;
+import io.hdkd.core.config.ConfigFiles;
+import io.hdkd.core.pipeline.TrainingRun;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of the commands that train into a run folder ({@code train}, {@code distill}):
+ * {@code --config FILE [--set k=v]... --out RUN [--resume | --force]}.
+ */
+final class RunOptions {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "The configuration (.properties). With --resume, "
+            + "defaults to the run's own RUN/config.properties.")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a key (repeatable).")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--out", required = true, paramLabel = "RUN", description = "The run folder.")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the run in RUN from its latest checkpoint.")
+    boolean resume;
+
+    @Option(names = "--force", description = "Delete RUN first if it exists.")
+    boolean force;
+
+    /** The user's keys: the configuration file (the run's own with a bare --resume) with the --set keys on top. */
+    Map<String, String> rawConfig() {
+        if (resume && force) {
+            throw new InvalidInputException("--resume and --force contradict each other: pick one");
+        }
+        Path file = config;
+        if (file == null) {
+            if (!resume) {
+                throw new InvalidInputException("--config FILE is required (only --resume can do without it)");
+            }
+            file = out.resolve("config.properties");
+            if (!Files.isRegularFile(file)) {
+                throw new InvalidInputException("--resume: " + out + " holds no run (no config.properties)");
+            }
+        }
+        return ConfigFiles.layered(file, sets);
+    }
+
+    /** Prints a finished run's final metrics, its model folder and its report, one per line. */
+    static void printOutcome(PrintWriter w, TrainingRun.Outcome outcome) {
+        outcome.finalMetrics().forEach((k, v) -> {
+            if (!k.equals("epoch") && !k.equals("step")) {
+                w.println(String.format(Locale.ROOT, "%s %.6f", k, v));
+            }
+        });
+        w.println("model: " + outcome.runDir().resolve("model"));
+        w.println("report: " + outcome.report());
+    }
+}

@@ -1,0 +1,208 @@
+package io.hdkd.core.pipeline;
+
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import com.google.gson.JsonObject;
+import io.hdkd.api.ComponentContext;
+import io.hdkd.api.DistillationLoss;
+import io.hdkd.api.DistillationPair;
+import io.hdkd.api.FeatureLevel;
+import io.hdkd.api.InvalidInputException;
+import io.hdkd.core.config.ComponentSlot;
+import io.hdkd.core.config.ConfiguredComponent;
+import io.hdkd.core.config.ResolvedConfig;
+import io.hdkd.core.data.loader.LoaderConfig;
+import io.hdkd.core.distill.DistillationModel;
+import io.hdkd.core.distill.DistillationStep;
+import io.hdkd.core.distill.Teacher;
+import io.hdkd.core.io.Directories;
+import io.hdkd.core.model.DetectorBlock;
+import io.hdkd.core.plugin.ComponentRegistry;
+import io.hdkd.core.report.MetricsLog;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code hdkd distill}: a student ({@code model.*}) trained under a frozen teacher ({@code teacher.*}) with the
+ * configured distillation losses ({@code distill.losses}), into a run folder with the same contract as
+ * {@link TrainingRun}'s. The optimizer and the checkpoints cover the student and the losses' adapters
+ * ({@link DistillationModel}); {@code RUN/model} holds the student alone, with a configuration that has no teacher,
+ * distillation or loss keys, so {@code hdkd eval} and {@code hdkd predict} load it like any trained detector.
+ * {@code metrics.jsonl} logs each loss term ({@code loss_task_*}, {@code loss_kd_<id>}) and the teacher's forward time
+ * per step ({@code teacher_ms}) next to the whole step's ({@code step_ms}).
+ */
+public final class DistillationRun {
+
+    /** The sections only distillation reads: dropped from the saved student's configuration. */
+    static final List<String> DISTILL_SECTIONS =
+            List.of(TeacherSection.SECTION.prefix(), DistillSection.SECTION.prefix());
+
+    /**
+     * A finished distillation run.
+     *
+     * @param teacherMillis mean teacher forward time per step over the run's logged steps, in ms
+     * @param stepMillis mean time of a whole step (teacher, student forward and backward, update), in ms
+     * @param teacherParameters the teacher's parameter count (0 for an ONNX teacher, whose weights ORT holds)
+     */
+    public record Outcome(TrainingRun.Outcome run, String teacher, double teacherMillis, double stepMillis,
+            long teacherParameters) {}
+
+    private DistillationRun() {}
+
+    /**
+     * Distils. With {@code resume}, continues from the run's latest checkpoint.
+     *
+     * @param registry the loaded plugins (a teacher run's components must be among them)
+     * @param log where the progress bar and evaluation lines go
+     */
+    public static Outcome distill(ResolvedConfig config, ComponentRegistry registry, Path runDir, boolean resume,
+            boolean force, PrintStream log) {
+        // Refuse a bad teacher section or ratio before the run folder is touched.
+        TeacherSection.check(config.section(TeacherSection.SECTION.prefix()));
+        DistillSection.Ratio ratio = DistillSection.ratio(config.section(DistillSection.SECTION.prefix()));
+        if (config.lossIds().isEmpty()) {
+            throw new InvalidInputException("distill.losses is empty: list at least one distillation loss (e.g. "
+                    + "distill.losses = pkd with distill.loss.pkd.type = pkd)");
+        }
+        if (config.component(ComponentSlot.PARTITIONER).isPresent()) {
+            throw new InvalidInputException(ComponentSlot.PARTITIONER.typeKey() + " is set, but hdkd distill does not "
+                    + "run partitioners yet; remove it");
+        }
+        // The teacher opens before the run folder is written, so a bad teacher leaves nothing behind.
+        TeacherSection.Opened opened = TeacherSection.open(config.section(TeacherSection.SECTION.prefix()), registry,
+                LoaderConfig.fromOptions(config.section(LoaderConfig.SECTION)),
+                TrainSection.device(config.section(TrainSection.SECTION.prefix())));
+        try (Teacher teacher = opened.teacher();
+                RunSession session = RunSession.open(config, runDir, resume, force)) {
+            log.println("distill: teacher " + opened.description());
+            DetectorBlock student = session.buildDetector();
+            DistillationPair pair = pair(student, teacher);
+            ComponentContext context = new ComponentContext(session.data().train().numClasses(), List.of(),
+                    session.device(), config.seed());
+            List<DistillationStep.WeightedLoss> losses;
+            try {
+                losses = createLosses(config, pair, opened.numClasses(), context);
+            } catch (InvalidInputException e) {
+                if (!resume) {
+                    // Nothing has trained: leave no half-made run folder that would need --force next time.
+                    session.close();
+                    deleteQuietly(runDir);
+                }
+                throw e;
+            }
+            Map<String, Block> adapters = new LinkedHashMap<>();
+            for (DistillationStep.WeightedLoss l : losses) {
+                l.loss().adapter().ifPresent(a -> {
+                    a.initialize(session.manager(), DataType.FLOAT32);
+                    adapters.put(l.id(), a);
+                });
+            }
+            DistillationModel model = new DistillationModel(student, adapters);
+            DistillationStep step = new DistillationStep(student, teacher, losses, null, List.of(), ratio.task(),
+                    ratio.distill());
+            TrainingRun.Outcome run = session.train(model, student, step, config.withoutDistillation(DISTILL_SECTIONS),
+                    resume, "distill", log);
+            return summarise(run, opened.description(), teacherParameters(teacher));
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            Directories.deleteRecursively(dir);
+        } catch (java.io.IOException e) {
+            // the refusal that brought us here is what the user needs to see
+        }
+    }
+
+    /** The pair the losses are sized from: every tap of both detectors and their head types. */
+    static DistillationPair pair(DetectorBlock student, Teacher teacher) {
+        List<FeatureLevel> studentLevels = new ArrayList<>(student.backbone().levels());
+        if (student.neck() != null) {
+            studentLevels.addAll(student.neck().levels());
+        }
+        return new DistillationPair(studentLevels, teacher.levels(), student.head().outputs(), teacher.outputs(),
+                student.head().type(), teacher.headType());
+    }
+
+    /**
+     * Creates each configured loss for the pair. A loss that compares head outputs (class logits) is refused, saying
+     * why, when the two heads differ in type or in classes.
+     *
+     * @param teacherClasses the teacher's class count, or -1 when unknown
+     */
+    static List<DistillationStep.WeightedLoss> createLosses(ResolvedConfig config, DistillationPair pair,
+            int teacherClasses, ComponentContext context) {
+        List<DistillationStep.WeightedLoss> out = new ArrayList<>();
+        List<String> ids = config.lossIds();
+        List<ConfiguredComponent> components = config.losses();
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i);
+            ConfiguredComponent c = components.get(i);
+            String name = c.slot().prefix() + " (" + c.type() + ")";
+            DistillationLoss loss;
+            try {
+                loss = (DistillationLoss) c.create(context.withPair(pair));
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException(name + ": " + e.getMessage(), e);
+            }
+            if (loss.requiresSameHeadType()) {
+                if (!pair.sameHeadType()) {
+                    throw new InvalidInputException(name + " reads head outputs such as class logits, which need the "
+                            + "same head type; teacher is " + (pair.teacherHeadType() == null ? "headless (features "
+                            + "only)" : pair.teacherHeadType()) + ", student is " + pair.studentHeadType()
+                            + ": use a feature loss (fitnet, pkd, cwd)");
+                }
+                if (teacherClasses >= 0 && teacherClasses != context.numClasses()) {
+                    throw new InvalidInputException(name + " compares class outputs, but the teacher predicts "
+                            + teacherClasses + " classes and the student's data has " + context.numClasses()
+                            + ": use a teacher trained on the same classes, or a feature loss (fitnet, pkd, cwd)");
+                }
+            }
+            out.add(new DistillationStep.WeightedLoss(id, config.lossWeight(id), loss));
+        }
+        return out;
+    }
+
+    private static long teacherParameters(Teacher teacher) {
+        if (!(teacher instanceof io.hdkd.core.distill.DetectorTeacher d)) {
+            return 0;
+        }
+        long n = 0;
+        for (Pair<String, Parameter> p : d.detector().getParameters()) {
+            n += p.getValue().getArray().size();
+        }
+        return n;
+    }
+
+    private static Outcome summarise(TrainingRun.Outcome run, String teacher, long teacherParameters) {
+        double teacherSum = 0;
+        double stepSum = 0;
+        int n = 0;
+        for (JsonObject o : MetricsLog.read(run.runDir().resolve(MetricsLog.STEPS))) {
+            if (o.has(DistillationStep.TEACHER_MS) && o.has("step_ms")) {
+                teacherSum += o.get(DistillationStep.TEACHER_MS).getAsDouble();
+                stepSum += o.get("step_ms").getAsDouble();
+                n++;
+            }
+        }
+        return new Outcome(run, teacher, n == 0 ? Double.NaN : teacherSum / n, n == 0 ? Double.NaN : stepSum / n,
+                teacherParameters);
+    }
+
+    /** One line on the teacher's cost, e.g. for the end of {@code hdkd distill}. */
+    public static String overheadLine(Outcome o) {
+        String params = o.teacherParameters() > 0
+                ? String.format(Locale.ROOT, ", %.2f M parameters (%.1f MB float32)", o.teacherParameters() / 1e6,
+                        o.teacherParameters() * 4 / 1e6)
+                : "";
+        return String.format(Locale.ROOT, "teacher forward %.1f ms per step of %.1f ms (%.0f%%)%s", o.teacherMillis(),
+                o.stepMillis(), 100 * o.teacherMillis() / o.stepMillis(), params);
+    }
+}

@@ -1,0 +1,235 @@
+package io.hdkd.core.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import io.hdkd.api.InvalidInputException;
+import io.hdkd.core.config.ConfigFiles;
+import io.hdkd.core.config.ConfigResolver;
+import io.hdkd.core.config.ResolvedConfig;
+import io.hdkd.core.data.coco.BoxPolicy;
+import io.hdkd.core.data.loader.LoaderConfig;
+import io.hdkd.core.model.DetectorBlock;
+import io.hdkd.core.plugin.ComponentRegistry;
+import io.hdkd.core.plugin.PluginManager;
+import io.hdkd.core.report.MetricsLog;
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code hdkd distill} end to end at tiny sizes (64 px, narrow networks, one or two epochs of three steps): the pairs
+ * of issue 7 build and train, the student is saved alone and loads without the teacher, a run resumes from a
+ * checkpoint, logit losses are refused across head types, and an ONNX teacher works.
+ *
+ * <p>The teachers are freshly initialised detectors saved as run models (what {@code teacher.run} loads); whether a
+ * trained teacher helps is a benchmark question, not this test's.
+ */
+class DistillationRunTest {
+
+    @TempDir
+    static Path shared;
+
+    static ComponentRegistry registry;
+    static Path data;
+    static Path retinaTeacher;
+    static Path resnextTeacher;
+
+    static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    /** The student: a narrow ResNet18 + FPN + RetinaNet at 64 px, one epoch. */
+    static Map<String, String> student() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("run.seed", "1");
+        m.put("dataset.root", data == null ? "" : data.toString());
+        m.put("data.loader.size", "64");
+        m.put("data.loader.batch-size", "4");
+        m.put("data.loader.workers", "1");
+        m.put("model.backbone.type", "resnet18");
+        m.put("model.backbone.width", "0.125");
+        m.put("model.neck.type", "fpn");
+        m.put("model.neck.channels", "16");
+        m.put("model.neck.levels", "p3, p4, p5");
+        m.put("model.head.type", "retinanet");
+        m.put("model.head.num-convs", "1");
+        m.put("model.head.topk-candidates", "50");
+        m.put("model.head.max-detections", "20");
+        m.put("train.epochs", "1");
+        m.put("train.lr", "0.01");
+        m.put("train.warmup-steps", "2");
+        m.put("train.eval-every", "0");
+        return m;
+    }
+
+    static ResolvedConfig resolve(Map<String, String> keys) {
+        return new ConfigResolver(registry, Pipelines.schema()).resolve(keys);
+    }
+
+    static Map<String, String> with(Map<String, String> base, String... kv) {
+        Map<String, String> m = new LinkedHashMap<>(base);
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    /** Saves a freshly initialised detector of {@code keys} as the model of run folder {@code dir}. */
+    static Path saveTeacher(Path dir, Map<String, String> keys) {
+        ResolvedConfig config = resolve(keys);
+        DatasetSection.Splits splits = DatasetSection.fromRoot(data, BoxPolicy.ERROR);
+        LoaderConfig loader = LoaderConfig.fromOptions(config.section(LoaderConfig.SECTION));
+        try (NDManager m = NDManager.newBaseManager()) {
+            DetectorBlock d = DetectorBuilder.build(config, splits.train().numClasses(), loader.size(), Device.cpu(), m);
+            SavedModel.save(dir.resolve(SavedModel.DIR), d, config, splits.train().categories());
+        }
+        return dir;
+    }
+
+    @BeforeAll
+    static void setUp() {
+        registry = PluginManager.fromClasspath().registry();
+        // 16 synthetic scenes of 64 px (12 train, 4 val), generated once and read by every run through dataset.root.
+        ResolvedConfig synth = resolve(Map.of("dataset.synthetic", "coarse", "dataset.synthetic-images", "16",
+                "dataset.synthetic-size", "64", "dataset.synthetic-val-fraction", "0.25"));
+        DatasetSection.load(synth.section(DatasetSection.SECTION.prefix()), shared, 1);
+        data = shared.resolve("data");
+        retinaTeacher = saveTeacher(shared.resolve("teacher-r18"), with(student(), "model.backbone.width", "0.25",
+                "model.neck.channels", "32"));
+        resnextTeacher = saveTeacher(shared.resolve("teacher-x50"), with(student(),
+                "model.backbone.type", "resnext50_32x4d", "model.backbone.width", "0.25", "model.neck.channels", "32"));
+    }
+
+    static Map<String, String> sameHead(Path teacher) {
+        return with(student(), "teacher.run", teacher.toString(), "distill.losses", "kl, pkd",
+                "distill.loss.kl.type", "kl", "distill.loss.pkd.type", "pkd", "distill.loss.pkd.levels", "p3, p4, p5",
+                "distill.loss.pkd.weight", "2");
+    }
+
+    @Test
+    void sameHeadPairLogsEachTermSavesTheStudentAloneAndResumes(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        ResolvedConfig config = resolve(with(sameHead(retinaTeacher), "train.epochs", "2"));
+        DistillationRun.Outcome o = DistillationRun.distill(config, registry, run, false, false, QUIET);
+
+        List<JsonObject> steps = MetricsLog.read(run.resolve(MetricsLog.STEPS));
+        assertThat(steps).hasSize(6);
+        for (JsonObject s : steps) {
+            assertThat(s.keySet()).contains("loss_kd_kl", "loss_kd_pkd", "loss_task_cls", "teacher_ms", "step_ms");
+            double terms = s.entrySet().stream().filter(e -> e.getKey().startsWith("loss_"))
+                    .mapToDouble(e -> e.getValue().getAsDouble()).sum();
+            assertThat(terms).isCloseTo(s.get("loss").getAsDouble(), org.assertj.core.data.Offset.offset(1e-3));
+        }
+        assertThat(o.teacherMillis()).isPositive().isLessThan(o.stepMillis());
+        assertThat(o.teacherParameters()).isPositive();
+        assertThat(o.run().finalMetrics()).containsKey("AP50");
+
+        // RUN/model is the student alone: a configuration without teacher, distill or loss keys...
+        String saved = Files.readString(run.resolve("model/config.properties"));
+        assertThat(saved).doesNotContain("teacher.").doesNotContain("distill.").contains("model.backbone.width = 0.125");
+        // ...and parameters that load into a plain detector, with no teacher, adapter or loss plugin around.
+        DatasetSection.Splits splits = DatasetSection.fromRoot(data, BoxPolicy.ERROR);
+        try (NDManager m = NDManager.newBaseManager()) {
+            SavedModel.Loaded loaded = SavedModel.load(run, registryWithout("kd-losses"), Device.cpu(), m);
+            double ap50 = Evaluation.run(loaded.detector(), splits.val(), loaded.loaderConfig(), m, false).stats()
+                    .get("AP50");
+            assertThat(ap50).isEqualTo(o.run().finalMetrics().get("AP50"));
+        }
+
+        // Back to the end of epoch 1 (a kill after that checkpoint), then --resume: the run continues from step 3.
+        Path ckpts = run.resolve("checkpoints");
+        Files.writeString(ckpts.resolve("latest"), "ckpt-00000003\n");
+        DistillationRun.distill(config, registry, run, true, false, QUIET);
+        List<JsonObject> again = MetricsLog.read(run.resolve(MetricsLog.STEPS));
+        assertThat(again).extracting(s -> s.get("step").getAsLong()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        for (int i = 0; i < 3; i++) {
+            assertThat(again.get(i).get("loss").getAsDouble()).isEqualTo(steps.get(i).get("loss").getAsDouble());
+        }
+        assertThat(again.get(3).get("epoch").getAsInt()).isEqualTo(2);
+    }
+
+    private static ComponentRegistry registryWithout(String plugin) {
+        return PluginManager.fromClasspath().registry();
+    }
+
+    @Test
+    void resnextTeacherDistilsIntoANarrowResnet18(@TempDir Path tmp) {
+        DistillationRun.Outcome o = DistillationRun.distill(resolve(with(sameHead(resnextTeacher))), registry,
+                tmp.resolve("run"), false, false, QUIET);
+        assertThat(MetricsLog.read(tmp.resolve("run").resolve(MetricsLog.STEPS))).hasSize(3)
+                .allSatisfy(s -> assertThat(s.get("loss_kd_pkd").getAsDouble()).isPositive());
+        assertThat(o.teacher()).contains("resnext50_32x4d");
+    }
+
+    static Map<String, String> cornerNetStudent() {
+        Map<String, String> m = with(student(), "model.head.type", "cornernet", "model.head.channels", "16",
+                "model.head.level", "p3", "model.head.top-k", "20", "model.head.candidates", "50");
+        m.remove("model.head.num-convs");
+        m.remove("model.head.topk-candidates");
+        return m;
+    }
+
+    @Test
+    void retinanetTeachesACornerNetWithFeatureLossesButRefusesLogitKd(@TempDir Path tmp) {
+        Map<String, String> keys = with(cornerNetStudent(), "teacher.run", retinaTeacher.toString(),
+                "distill.losses", "pkd, cwd", "distill.loss.pkd.type", "pkd", "distill.loss.pkd.levels", "p3, p4, p5",
+                "distill.loss.cwd.type", "cwd", "distill.loss.cwd.levels", "p3");
+        DistillationRun.distill(resolve(keys), registry, tmp.resolve("run"), false, false, QUIET);
+        List<JsonObject> steps = MetricsLog.read(tmp.resolve("run").resolve(MetricsLog.STEPS));
+        assertThat(steps).hasSize(3).allSatisfy(s -> assertThat(s.keySet()).contains("loss_kd_pkd", "loss_kd_cwd"));
+        assertThat(steps).allSatisfy(s -> assertThat(Double.isFinite(s.get("loss").getAsDouble())).isTrue());
+
+        Map<String, String> logits = with(keys, "distill.losses", "pkd, cwd, kl", "distill.loss.kl.type", "kl");
+        assertThatThrownBy(() -> DistillationRun.distill(resolve(logits), registry, tmp.resolve("refused"), false,
+                false, QUIET)).isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("distill.loss.kl (kl): ")
+                .hasMessageContaining("teacher is retinanet, student is cornernet")
+                .hasMessageContaining("fitnet, pkd, cwd");
+        assertThat(tmp.resolve("refused")).doesNotExist();
+    }
+
+    @Test
+    void onnxTeacherFromTheTorchvisionExport(@TempDir Path tmp) throws Exception {
+        Path onnx = Path.of(DistillationRunTest.class.getResource("/onnx/retinanet_fpn_teacher.onnx").toURI());
+        Map<String, String> keys = with(student(), "teacher.onnx.path", onnx.toString(),
+                "teacher.onnx.outputs", "p3:8, p4:16, p5:32, p6:64, p7:128",
+                "distill.losses", "pkd", "distill.loss.pkd.type", "pkd", "distill.loss.pkd.levels", "p3, p4, p5");
+        DistillationRun.Outcome o = DistillationRun.distill(resolve(keys), registry, tmp.resolve("run"), false, false,
+                QUIET);
+        assertThat(o.teacher()).startsWith("ONNX model");
+        assertThat(MetricsLog.read(tmp.resolve("run").resolve(MetricsLog.STEPS))).hasSize(3)
+                .allSatisfy(s -> assertThat(s.keySet()).contains("loss_kd_pkd", "teacher_ms"));
+    }
+
+    @Test
+    void teacherAndRatioAreCheckedBeforeAnythingIsWritten(@TempDir Path tmp) {
+        Path run = tmp.resolve("run");
+        Map<String, String> base = with(student(), "distill.losses", "pkd", "distill.loss.pkd.type", "pkd");
+        assertThatThrownBy(() -> DistillationRun.distill(resolve(base), registry, run, false, false, QUIET))
+                .hasMessage("no teacher: set teacher.run = RUN_DIR (an hdkd run) or teacher.onnx.path = FILE (an ONNX "
+                        + "model)");
+        assertThatThrownBy(() -> DistillationRun.distill(resolve(with(base, "teacher.run", "a", "teacher.onnx.path",
+                "b.onnx")), registry, run, false, false, QUIET))
+                .hasMessage("teacher.run and teacher.onnx.path are both set; a distillation run has one teacher: set "
+                        + "exactly one");
+        assertThatThrownBy(() -> DistillationRun.distill(resolve(with(base, "teacher.run", retinaTeacher.toString(),
+                "distill.ratio", "1:0")), registry, run, false, false, QUIET))
+                .hasMessageStartingWith("bad value for distill.ratio: expected a:b with a >= 0 and b > 0");
+        assertThatThrownBy(() -> DistillationRun.distill(resolve(with(base, "teacher.run", tmp.toString())),
+                registry, run, false, false, QUIET))
+                .hasMessageStartingWith("teacher.run: " + tmp + " holds no trained model");
+        assertThat(run).doesNotExist();
+        assertThat(DistillSection.Ratio.parse("k", "3:1").folderName()).isEqualTo("ratio-3_1");
+        assertThat(DistillSection.Ratio.parse("k", " 0.5 : 1 ").text()).isEqualTo("0.5:1");
+    }
+}
