@@ -333,7 +333,7 @@ public final class ComparisonReport {
         }
         return "<figure><img alt=\"" + SvgChart.escape(caption) + "\" src=\"data:image/png;base64,"
                 + Base64.getEncoder().encodeToString(png.toByteArray()) + "\"><figcaption>" + SvgChart.escape(caption)
-                + " &middot; " + dets.size() + " boxes</figcaption></figure>";
+                + " &middot; " + dets.size() + (dets.size() == 1 ? " box" : " boxes") + "</figcaption></figure>";
     }
 
     private static BufferedImage upscale(BufferedImage image, int scale) {
