@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
             PredictCommand.class,
             TrainCommand.class,
             DistillCommand.class,
+            QuickstartCommand.class,
             SweepCommand.class,
             WeightsCommand.class,
             BackboneCommand.class,

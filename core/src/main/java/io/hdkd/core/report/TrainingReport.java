@@ -45,7 +45,12 @@ public final class TrainingReport {
     }
 
     static SvgChart lossChart(List<JsonObject> steps) {
-        SvgChart chart = new SvgChart("Training loss (moving average)", "step", true);
+        return lossChart(steps, "Training loss (moving average)");
+    }
+
+    /** The total loss and each term, smoothed, over steps. */
+    static SvgChart lossChart(List<JsonObject> steps, String title) {
+        SvgChart chart = new SvgChart(title, "step", true);
         List<String> keys = new ArrayList<>();
         keys.add("loss");
         if (!steps.isEmpty()) {
