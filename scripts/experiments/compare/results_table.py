@@ -20,11 +20,20 @@ def final_eval(run):
 
 
 def fmt(values):
+    values = [v for v in values if v >= -0.5 or v < -1.5]  # COCO's -1 means "no objects of that size"
     if not values:
         return "n/a"
     if len(values) == 1:
         return f"{values[0]:.3f}"
     return f"{statistics.mean(values):.3f} ± {statistics.stdev(values):.3f}"
+
+
+def fmt_signed(values):
+    if not values:
+        return "n/a"
+    if len(values) == 1:
+        return f"{values[0]:+.3f}"
+    return f"{statistics.mean(values):+.3f} ± {statistics.stdev(values):.3f}"
 
 
 def main():
@@ -39,7 +48,7 @@ def main():
                 runs.setdefault(m.group(1), {})[int(m.group(2))] = e
     alone = runs.get("alone", {})
     print(f"Teacher: AP {teacher['AP']:.3f}, AP50 {teacher['AP50']:.3f}, APs {teacher['APs']:.3f}, "
-          f"APm {teacher['APm']:.3f}, APl {teacher['APl']:.3f}\n")
+          f"APm {teacher['APm']:.3f}\n")
     print("| method | seeds | AP | AP50 | APs | APm | APl | gain in AP over alone | gap recovered | wins |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     order = ["alone"] + sorted(k for k in runs if k != "alone")
@@ -51,8 +60,9 @@ def main():
         gains = [by_seed[s]["AP"] - alone[s]["AP"] for s in paired]
         gaps = [g / (teacher["AP"] - alone[s]["AP"]) for g, s in zip(gains, paired)]
         wins = f"{sum(g > 0 for g in gains)}/{len(gains)}" if method != "alone" else ""
-        gain = fmt(gains) if method != "alone" else ""
-        gap = (fmt([100 * x for x in gaps]) + " %") if method != "alone" and gaps else ""
+        gain = fmt_signed(gains) if method != "alone" else ""
+        gap = (" ± ".join(f"{x:.0f}" for x in ([statistics.mean(gaps) * 100] + ([statistics.stdev(gaps) * 100]
+                if len(gaps) > 1 else []))) + " %") if method != "alone" and gaps else ""
         print(f"| {method} | {','.join(map(str, seeds))} | {' | '.join(cols)} | {gain} | {gap} | {wins} |")
 
 
