@@ -2,8 +2,6 @@ package io.hdkd.core.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -15,12 +13,9 @@ class BenchTrainCommandTest {
         "--set", "model.neck.channels=16", "--set", "model.head.num-convs=1", "--classes", "3", "--size", "64",
         "--threads", "1"};
 
+    /** The command's stdout lines, after checking its exit code (shared with the other bench tests). */
     static String[] run(int expectedCode, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
-        assertThat(code).as(err.toString()).isEqualTo(expectedCode);
-        return out.toString().split("\\R");
+        return BenchBackboneCommandTest.run(expectedCode, args);
     }
 
     static String[] bench(String... extra) {
