@@ -38,8 +38,9 @@ abstract class FeatureLossFactory implements DistillationLossFactory {
     @Override
     public final List<OptionSpec> options() {
         List<OptionSpec> specs = new ArrayList<>();
-        specs.add(OptionSpec.list(LevelMatcher.LEVELS, "p3, p4, p5, p6, p7",
-                "teacher feature taps to distil; each must be one of the teacher's levels"));
+        specs.add(OptionSpec.list(LevelMatcher.LEVELS, "",
+                "teacher feature taps to distil, each one of the teacher's levels; empty: every pyramid level "
+                        + "(p2..p7) the teacher has"));
         specs.add(OptionSpec.list(LevelMatcher.STUDENT_LEVELS, "",
                 "student taps paired one-to-one with levels; empty: the student level of equal stride (same name "
                         + "family first), else the nearest stride, resized bilinearly to the teacher's size"));

@@ -52,8 +52,9 @@ public final class HdkdLossFactory implements DistillationLossFactory {
     @Override
     public List<OptionSpec> options() {
         return List.of(
-                OptionSpec.list(LevelMatcher.LEVELS, "p3, p4, p5, p6, p7",
-                        "teacher feature taps to distil (all with the same channels); with partition=partitioner the "
+                OptionSpec.list(LevelMatcher.LEVELS, "",
+                        "teacher feature taps to distil (all with the same channels; empty: every pyramid level "
+                                + "p2..p7 the teacher has); with partition=partitioner the "
                                 + "partitioner must split exactly these levels, in this order"),
                 OptionSpec.list(LevelMatcher.STUDENT_LEVELS, "",
                         "student taps paired one-to-one with levels; empty: matched by stride as the other feature "

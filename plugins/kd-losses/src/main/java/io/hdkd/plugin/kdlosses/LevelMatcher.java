@@ -12,6 +12,8 @@ import java.util.Set;
 /**
  * Pairs the configured teacher levels with student levels.
  *
+ * <p>Without {@code levels} the loss reads every pyramid level the teacher has ({@link #pyramidLevels}).
+ *
  * <p>By default a teacher level is matched BY STRIDE: among the student levels of the same family (the name's
  * letters, so {@code p4} looks at {@code p*} first, falling back to all levels if the student has none of that
  * family), the one with equal stride; if there is none, the one with the nearest stride (in log2 steps; ties go to
@@ -28,7 +30,7 @@ final class LevelMatcher {
     static List<LevelPair> match(Options options, List<FeatureLevel> teacherLevels, List<FeatureLevel> studentLevels) {
         List<String> names = options.getList(LEVELS);
         if (names.isEmpty()) {
-            throw options.invalid(LEVELS, "name at least one teacher level");
+            names = pyramidLevels(teacherLevels);
         }
         Map<String, FeatureLevel> teacherByName = byName(teacherLevels);
         Map<String, FeatureLevel> studentByName = byName(studentLevels);
@@ -98,6 +100,23 @@ final class LevelMatcher {
 
     private static double log2(int v) {
         return Math.log(v) / Math.log(2);
+    }
+
+    /**
+     * The default teacher levels: its pyramid outputs ({@code p2..p7}, whatever of them it has), else every level it
+     * exposes (an ONNX teacher's outputs may be named otherwise). Backbone taps such as {@code c3} are left out so
+     * that the default compares like with like.
+     */
+    static List<String> pyramidLevels(List<FeatureLevel> teacherLevels) {
+        List<String> pyramid = new ArrayList<>();
+        List<String> all = new ArrayList<>();
+        for (FeatureLevel l : teacherLevels) {
+            all.add(l.name());
+            if (l.name().matches("p[2-7]")) {
+                pyramid.add(l.name());
+            }
+        }
+        return pyramid.isEmpty() ? all : pyramid;
     }
 
     private static Map<String, FeatureLevel> byName(List<FeatureLevel> levels) {

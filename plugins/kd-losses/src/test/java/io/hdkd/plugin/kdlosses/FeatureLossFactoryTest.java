@@ -60,6 +60,17 @@ class FeatureLossFactoryTest {
     }
 
     @Test
+    void withoutLevelsEveryTeacherPyramidLevelIsReadAndBackboneTapsAreNot() {
+        List<FeatureLevel> student = List.of(new FeatureLevel("p2", 4, 6), new FeatureLevel("p3", 8, 6),
+                new FeatureLevel("p4", 16, 6));
+        FeatureLoss loss = (FeatureLoss) create(new PkdLossFactory(), Fixtures.featurePair(student, TEACHER),
+                Map.of());
+        assertThat(loss.taps()).containsExactly("p3", "p4");
+        assertThat(LevelMatcher.pyramidLevels(List.of(new FeatureLevel("out_a", 8, 6),
+                new FeatureLevel("out_b", 16, 6)))).containsExactly("out_a", "out_b");
+    }
+
+    @Test
     void takesTheNearestStrideAndResizesWhenNoStudentLevelHasTheTeachersStride() {
         // the student's pyramid starts at stride 16 (q4, q5): teacher p3 (stride 8) gets q4, upsampled 2x
         List<FeatureLevel> student = List.of(new FeatureLevel("q4", 16, 6), new FeatureLevel("q5", 32, 6));
@@ -93,10 +104,11 @@ class FeatureLossFactoryTest {
     @Test
     void anUnknownLevelIsAOneLineErrorNamingItAndTheAvailableOnes() {
         List<FeatureLevel> student = List.of(new FeatureLevel("p3", 8, 6));
-        assertThatThrownBy(() -> create(new FitNetLossFactory(), Fixtures.featurePair(student, TEACHER), Map.of()))
+        assertThatThrownBy(() -> create(new FitNetLossFactory(), Fixtures.featurePair(student, TEACHER),
+                Map.of("levels", "p3, p5")))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessage("bad value for distill.loss.x.levels: the teacher has no level 'p5'; available: "
-                        + "[c3, p3, p4] (got 'p3, p4, p5, p6, p7')");
+                        + "[c3, p3, p4] (got 'p3, p5')");
     }
 
     @Test
