@@ -8,7 +8,11 @@
 # TEACHER_RUN  the teacher's run folder (the quickstart's teacher: hdkd quickstart writes it to OUT/teacher)
 # DATA_ROOT    the dataset folder it was trained on (the quickstart's OUT/data)
 # SEEDS        e.g. "1 2 3" (default)
-# METHODS      default: alone and every *.properties here except student.properties
+# METHODS      default: alone and every method file here (every *.properties but student*.properties and teacher*)
+#
+# STUDENT (environment) lists the student's files of this folder, concatenated in order; default student.properties.
+# The pairs and presets of docs/RESULTS.md use student-cornernet.properties (RetinaNet -> CornerNet) and
+# "student.properties student-small-objects.properties" (dense and sparse presets); all.sh runs them all.
 #
 # Runs go seed by seed (every method's seed 1 first), JOBS at a time (default 2, one PyTorch thread each); a finished
 # run (RUN/model exists) is skipped, so the script resumes where it was stopped. The table goes to OUT/results.md.
@@ -22,16 +26,18 @@ if [ ${#methods[@]} -eq 0 ]; then
     methods=(alone)
     for f in "$here"/*.properties; do
         m="$(basename "$f" .properties)"
-        [ "$m" = student ] || methods+=("$m")
+        case "$m" in student*|teacher*) ;; *) methods+=("$m") ;; esac
     done
 fi
 jobs="${JOBS:-2}"
+student=()
+for f in ${STUDENT:-student.properties}; do student+=("$here/$f"); done
 mkdir -p "$out/configs"
 for m in "${methods[@]}"; do
     if [ "$m" = alone ]; then
-        cp "$here/student.properties" "$out/configs/alone.properties"
+        cat "${student[@]}" > "$out/configs/alone.properties"
     else
-        cat "$here/student.properties" "$here/$m.properties" > "$out/configs/$m.properties"
+        cat "${student[@]}" "$here/$m.properties" > "$out/configs/$m.properties"
     fi
 done
 
