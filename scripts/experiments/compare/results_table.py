@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The comparison table of compare.sh: per method, COCO AP, AP50, APs/APm/APl (mean +- sample std over the seeds that
-finished), the gain over the student alone (paired by seed) and the share of the teacher-student gap recovered.
+finished), the gain over the student alone (paired by seed) and the share of the teacher-student gap recovered; then
+each run's AP by seed.
 
     python3 scripts/experiments/compare/results_table.py OUT TEACHER_RUN
 """
@@ -47,11 +48,12 @@ def main():
             if e is not None:
                 runs.setdefault(m.group(1), {})[int(m.group(2))] = e
     alone = runs.get("alone", {})
-    print(f"Teacher: AP {teacher['AP']:.3f}, AP50 {teacher['AP50']:.3f}, APs {teacher['APs']:.3f}, "
-          f"APm {teacher['APm']:.3f}\n")
+    print("Teacher: " + ", ".join(f"{k} {fmt([teacher[k]])}" for k in ("AP", "AP50", "APs", "APm", "APl")) + "\n")
     print("| method | seeds | AP | AP50 | APs | APm | APl | gain in AP over alone | gap recovered | wins |")
     print("|---|---|---|---|---|---|---|---|---|---|")
-    order = ["alone"] + sorted(k for k in runs if k != "alone")
+    known = ["alone", "fitnet", "pkd", "cwd", "kl", "pkd-kl", "hdkd-partition", "hdkd-split", "hdkd-combination",
+             "hdkd-full"]
+    order = [k for k in known if k in runs] + sorted(k for k in runs if k not in known)
     for method in order:
         by_seed = runs.get(method, {})
         seeds = sorted(by_seed)
@@ -64,6 +66,14 @@ def main():
         gap = (" ± ".join(f"{x:.0f}" for x in ([statistics.mean(gaps) * 100] + ([statistics.stdev(gaps) * 100]
                 if len(gaps) > 1 else []))) + " %") if method != "alone" and gaps else ""
         print(f"| {method} | {','.join(map(str, seeds))} | {' | '.join(cols)} | {gain} | {gap} | {wins} |")
+    all_seeds = sorted({s for by_seed in runs.values() for s in by_seed})
+    print("\nAP per seed:\n")
+    print("| method | " + " | ".join(f"seed {s}" for s in all_seeds) + " |")
+    print("|---|" + "---|" * len(all_seeds))
+    for method in order:
+        by_seed = runs[method]
+        print(f"| {method} | " + " | ".join(f"{by_seed[s]['AP']:.3f}" if s in by_seed else "" for s in all_seeds)
+              + " |")
 
 
 if __name__ == "__main__":
