@@ -1,6 +1,8 @@
 package io.hdkd.core.train.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -42,11 +44,19 @@ public final class Gradients {
      * {@code clip_grad_norm_}). Returns the norm before clipping.
      */
     public static double clipGlobalNorm(List<Parameter> params, double maxNorm) {
+        if (params.isEmpty()) {
+            return 0;
+        }
         double sumSq = 0;
-        for (Parameter p : params) {
-            if (hasGradient(p)) {
-                try (NDArray g = gradient(p); NDArray sq = g.square().sum()) {
-                    sumSq += sq.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+        // Every intermediate (square, sum, the float64 copy) attaches to its input's manager, which for a gradient
+        // handle is the parameter's own long-lived manager: without this scratch manager each step leaked two arrays
+        // per parameter, one of them as large as the parameter, for the whole run.
+        try (NDManager scratch = params.get(0).getArray().getManager().newSubManager()) {
+            for (Parameter p : params) {
+                if (hasGradient(p)) {
+                    NDArray g = gradient(p);
+                    g.attach(scratch);
+                    sumSq += g.square().sum().toType(DataType.FLOAT64, false).getDouble();
                 }
             }
         }
