@@ -1,6 +1,7 @@
 package io.hdkd.api.head;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import java.util.Arrays;
@@ -43,34 +44,52 @@ public final class BatchedNms {
             throw new IllegalArgumentException("BatchedNms.keep needs K x 4 boxes, K scores and K labels, got "
                     + boxes.getShape() + ", " + scores.getShape() + " and " + labels.getShape());
         }
-        NDArray order = scores.reshape(-1).argSort(0, false);
-        NDArray sorted = boxes.get(new NDIndex("{}", order)).toType(DataType.FLOAT64, false);
-        NDArray sortedLabels = labels.reshape(-1).get(new NDIndex("{}", order)).toType(DataType.FLOAT64, false);
-        NDArray range = sorted.max().sub(sorted.min()).add(1.0);
-        NDArray shifted = sorted.add(sortedLabels.mul(range).expandDims(1));
-        long[] sortedIndex = order.toType(DataType.INT64, false).toLongArray();
+        // Every array made here lives in a scratch manager, and each block's IoU rows in the block's own: results
+        // would otherwise join the candidates' manager, which the caller closes only after the whole batch, so a
+        // confident detector (thousands of candidates per image) held every block's BLOCK x K float64 temporaries of
+        // every image at once: a gigabyte per evaluation at 160 px.
+        try (NDManager scratch = boxes.getManager().newSubManager()) {
+            NDArray flatScores = scores.reshape(-1);
+            flatScores.attach(scratch);
+            NDArray order = flatScores.argSort(0, false);
+            NDArray sorted = boxes.get(new NDIndex("{}", order));
+            sorted.attach(scratch);
+            sorted = sorted.toType(DataType.FLOAT64, false);
+            NDArray flatLabels = labels.reshape(-1);
+            flatLabels.attach(scratch);
+            NDArray sortedLabels = flatLabels.get(new NDIndex("{}", order)).toType(DataType.FLOAT64, false);
+            NDArray range = sorted.max().sub(sorted.min()).add(1.0);
+            NDArray shifted = sorted.add(sortedLabels.mul(range).expandDims(1));
+            long[] sortedIndex = order.toType(DataType.INT64, false).toLongArray();
 
-        int n = (int) k;
-        boolean[] removed = new boolean[n];
-        long[] kept = new long[Math.min(n, maxKeep)];
-        int count = 0;
-        for (int start = 0; start < n && count < kept.length; start += BLOCK) {
-            int end = Math.min(n, start + BLOCK);
-            boolean[] suppresses = Boxes.iouMatrix(shifted.get(new NDIndex(start + ":" + end)), shifted)
-                    .gt(iouThreshold).toBooleanArray();
-            for (int i = start; i < end && count < kept.length; i++) {
-                if (removed[i]) {
-                    continue;
+            int n = (int) k;
+            boolean[] removed = new boolean[n];
+            long[] kept = new long[Math.min(n, maxKeep)];
+            int count = 0;
+            for (int start = 0; start < n && count < kept.length; start += BLOCK) {
+                int end = Math.min(n, start + BLOCK);
+                boolean[] suppresses;
+                try (NDManager block = scratch.newSubManager()) {
+                    NDArray rows = shifted.get(new NDIndex(start + ":" + end));
+                    rows.attach(block);
+                    NDArray columns = shifted.duplicate();
+                    columns.attach(block);
+                    suppresses = Boxes.iouMatrix(rows, columns).gt(iouThreshold).toBooleanArray();
                 }
-                kept[count++] = sortedIndex[i];
-                int row = (i - start) * n;
-                for (int j = i + 1; j < n; j++) {
-                    if (suppresses[row + j]) {
-                        removed[j] = true;
+                for (int i = start; i < end && count < kept.length; i++) {
+                    if (removed[i]) {
+                        continue;
+                    }
+                    kept[count++] = sortedIndex[i];
+                    int row = (i - start) * n;
+                    for (int j = i + 1; j < n; j++) {
+                        if (suppresses[row + j]) {
+                            removed[j] = true;
+                        }
                     }
                 }
             }
+            return Arrays.copyOf(kept, count);
         }
-        return Arrays.copyOf(kept, count);
     }
 }

@@ -49,6 +49,37 @@ class BatchedNmsTest {
         }
     }
 
+    /**
+     * NMS leaves nothing in the candidates' manager: a decoder closes that only after the whole batch, and NMS's
+     * temporaries (BLOCK x K IoU rows per block) once piled up there, a gigabyte per evaluation.
+     */
+    @Test
+    void leavesNoArraysInTheCandidatesManager() {
+        int n = 2 * BatchedNms.BLOCK + 10;
+        Random random = new Random(5);
+        float[] boxes = new float[n * 4];
+        float[] scoreValues = new float[n];
+        long[] labelValues = new long[n];
+        for (int i = 0; i < n; i++) {
+            scoreValues[i] = random.nextFloat();
+            labelValues[i] = random.nextInt(3);
+            float x = random.nextFloat() * 100;
+            float y = random.nextFloat() * 100;
+            boxes[4 * i] = x;
+            boxes[4 * i + 1] = y;
+            boxes[4 * i + 2] = x + 10 + random.nextFloat() * 20;
+            boxes[4 * i + 3] = y + 10 + random.nextFloat() * 20;
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            var candidates = m.create(boxes, new Shape(n, 4));
+            var scores = m.create(scoreValues);
+            var labels = m.create(labelValues);
+            int before = m.getManagedArrays().size();
+            assertThat(BatchedNms.keep(candidates, scores, labels, 0.5, 100)).isNotEmpty();
+            assertThat(m.getManagedArrays()).hasSize(before);
+        }
+    }
+
     @Test
     void noCandidatesKeepNothing() {
         try (NDManager m = NDManager.newBaseManager()) {
