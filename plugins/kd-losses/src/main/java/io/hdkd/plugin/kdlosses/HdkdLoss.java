@@ -180,9 +180,14 @@ final class HdkdLoss implements DistillationLoss {
             calibrate(teachers);
         }
         int k = subspaceCount();
-        NDArray combinationWeights = adapters.combination() == HdkdAdapters.Combination.WEIGHTS
-                ? adapters.logits(parameterStore, anyStudent).softmax(1)
-                : null;
+        NDArray combinationWeights = null;
+        if (adapters.combination() == HdkdAdapters.Combination.WEIGHTS) {
+            combinationWeights = adapters.logits(parameterStore, anyStudent).softmax(1);
+            // An operation's result joins its first input's manager, here the logits parameter's, which lives as long
+            // as the model: left there, these weights, the mixes computed from them and the autograd graph those hold
+            // (every adapted map of the step) were never freed. Moved to the step's manager they go with the batch.
+            combinationWeights.attach(anyStudent.getManager());
+        }
         NDArray[] maskedError = new NDArray[k];
         NDArray[] locations = new NDArray[k];
         NDArray attentionSum = null;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -277,6 +278,39 @@ class HdkdLossTest {
         NDArray s3 = manager.create(moved, new Shape(1, 6, 4, 4));
         return loss.compute(input(s3, s4.stopGradient(), t3.stopGradient(), t4.stopGradient(), partition))
                 .toType(DataType.FLOAT64, false).getDouble();
+    }
+
+    /**
+     * A training step computes the loss on arrays of the step's own manager: closing it must free everything the step
+     * made, whatever the combination. (The learned weights' softmax once joined the adapters' manager, and with it the
+     * mixes and their autograd graph: a distillation run grew by every step's adapted maps.)
+     */
+    @Test
+    void closingTheStepsManagerFreesEverythingTheLossMade() {
+        for (String combination : List.of("off", "weights", "attention")) {
+            HdkdLoss loss = create(Fixtures.featurePair(LEVELS, LEVELS), Map.of("levels", "p3, p4", "subspaces", "2",
+                    "groups", "2", "combination", combination, "soft-target-weight", "0"), DataType.FLOAT32);
+            int before = ((BaseNDManager) manager).getManagedArrays().size();
+            for (int step = 0; step < 3; step++) {
+                try (NDManager stepManager = manager.newSubManager()) {
+                    NDArray s3 = randn(stepManager, 31 + step, 1, 2, C, 4, 4);
+                    NDArray s4 = randn(stepManager, 41 + step, 1, 2, C, 2, 2);
+                    s3.setRequiresGradient(true);
+                    s4.setRequiresGradient(true);
+                    NDArray t3 = randn(stepManager, 51 + step, 1, 2, C, 4, 4);
+                    NDArray t4 = randn(stepManager, 61 + step, 1, 2, C, 2, 2);
+                    NDArray p3 = stepManager.create(new int[] {0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1,
+                        1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0}, new Shape(2, 4, 4));
+                    NDArray p4 = stepManager.create(new int[] {1, 1, 1, 1, 0, 0, 0, 0}, new Shape(2, 2, 2));
+                    Partition partition = new Partition(2, List.of(p3, p4), new float[] {0.5f, 0.5f});
+                    try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+                        collector.backward(loss.compute(input(s3, s4, t3, t4, partition)));
+                    }
+                }
+            }
+            assertThat(((BaseNDManager) manager).getManagedArrays()).as("combination " + combination)
+                    .hasSize(before);
+        }
     }
 
     @Test
