@@ -18,6 +18,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The training loop shared by detector training and distillation: for each batch, the step function's loss, a
@@ -53,6 +55,8 @@ public final class Trainer {
      */
     public record Settings(int epochs, int checkpointEverySteps, int keepCheckpoints, int evalEveryEpochs,
             double gradClipNorm, String resolvedConfig) {}
+
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
     private final Block model;
     private final NDManager manager;
@@ -120,6 +124,7 @@ public final class Trainer {
         int totalSteps = settings.epochs() * perEpoch;
         listeners.forEach(l -> l.onStart(from, totalSteps));
         ParameterStore ps = new ParameterStore(manager, false);
+        ManagerGrowthWatch growth = new ManagerGrowthWatch(manager);
         TrainingState state = from;
         for (int epoch = from.epoch(); epoch < settings.epochs(); epoch++) {
             int first = epoch == from.epoch() ? from.batch() : 0;
@@ -129,6 +134,10 @@ public final class Trainer {
                     StepRecord record;
                     try (DetectionBatch batch = batches.next()) {
                         record = step(ps, params, batch, epoch, b, state.step());
+                    }
+                    String grew = growth.afterStep(record.step(), epochManager);
+                    if (grew != null) {
+                        LOG.warn(grew);
                     }
                     state = new TrainingState(epoch, b + 1, state.step() + 1);
                     for (TrainingListener l : listeners) {

@@ -3,6 +3,7 @@ package io.hdkd.core.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -207,6 +208,31 @@ class TrainerTest {
                 .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList());
         String html = Files.readString(TrainingReport.write(run, "resume test"));
         assertThat(html).contains("<svg").contains("Training loss").contains("Learning rate");
+    }
+
+    /**
+     * What a step makes lives in the batch's manager; the model's manager holds only the parameters and the optimizer
+     * state, so it holds as many arrays after the last epoch as after the first. (The gradient-norm computation once
+     * left two arrays per parameter per step there, which grew a tiny model's run to gigabytes.)
+     */
+    @Test
+    void theModelsManagerDoesNotGrowFromEpochToEpoch() {
+        for (String name : List.of("sgd", "adamw")) {
+            Block block = model();
+            Optimizer opt = name.equals("sgd") ? new Sgd(0.9f, 1e-4f, manager)
+                    : new AdamW(0.9f, 0.999f, 1e-8f, 0.01f, manager);
+            List<Integer> arraysAtEpochEnd = new ArrayList<>();
+            TrainingListener probe = new TrainingListener() {
+                @Override
+                public void onCheckpoint(Path checkpoint, TrainingState state) {
+                    if (state.batch() == 0) {
+                        arraysAtEpochEnd.add(((BaseNDManager) manager).getManagedArrays().size());
+                    }
+                }
+            };
+            trainer(block, opt, new RegressionData(5, 1f), 4, tmp.resolve(name), List.of(probe)).train();
+            assertThat(arraysAtEpochEnd).as(name).hasSize(4).containsOnly(arraysAtEpochEnd.get(0));
+        }
     }
 
     @Test

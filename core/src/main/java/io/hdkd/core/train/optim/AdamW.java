@@ -23,6 +23,8 @@ public final class AdamW implements Optimizer {
     private final List<NDArray> mean = new ArrayList<>();
     private final List<NDArray> variance = new ArrayList<>();
     private long t;
+    /** The step count as an array, for {@link #state()}; replaced (and the old one freed) by each call. */
+    private NDArray stepArray;
 
     public AdamW(float beta1, float beta2, float eps, float weightDecay, NDManager manager) {
         this.beta1 = beta1;
@@ -72,7 +74,13 @@ public final class AdamW implements Optimizer {
         NDList s = new NDList();
         s.addAll(mean);
         s.addAll(variance);
-        s.add(manager.create(new long[] {t}));
+        // Made in the model's manager, which lives all run: free the previous checkpoint's copy rather than keep
+        // one per checkpoint.
+        if (stepArray != null) {
+            stepArray.close();
+        }
+        stepArray = manager.create(new long[] {t});
+        s.add(stepArray);
         return s;
     }
 
