@@ -42,8 +42,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     Verbosity verbosity;
 
-    @Option(names = "--run", required = true, paramLabel = "RUN", description = "A run folder written by hdkd train.")
-    Path run;
+    @Mixin
+    ModelRunArgs run;
 
     @Option(names = "--annotations", paramLabel = "FILE",
             description = "COCO instances JSON to evaluate on (with --images; default: the run's validation split).")
@@ -67,11 +67,11 @@ public final class EvalCommand implements Callable<Integer> {
         if ((annotations == null) != (images == null)) {
             throw new InvalidInputException("--annotations and --images go together: pass both or neither");
         }
-        Path target = out != null ? out : run.resolve(DEFAULT_OUT);
+        Path target = out != null ? out : run.folder().resolve(DEFAULT_OUT);
         AtomicFiles.checkWritable(target, force);
         Evaluation.Result result;
         try (NDManager manager = NDManager.newBaseManager(Engine.getInstance().defaultDevice())) {
-            SavedModel.Loaded model = RunModels.load(spec, run, manager);
+            SavedModel.Loaded model = run.load(spec, manager);
             DetectionDataset data = dataset(model);
             result = Evaluation.run(model.detector(), data, model.loaderConfig(), manager, true);
         }
@@ -85,7 +85,7 @@ public final class EvalCommand implements Callable<Integer> {
     /** The data to score: the given COCO files, else the validation split the run's configuration names. */
     private DetectionDataset dataset(SavedModel.Loaded model) {
         if (annotations == null) {
-            return DatasetSection.validation(model.config().section(DatasetSection.SECTION.prefix()), run,
+            return DatasetSection.validation(model.config().section(DatasetSection.SECTION.prefix()), run.folder(),
                     model.config().seed());
         }
         DetectionDataset data = CocoReader.read(annotations, images, new CocoReader.Options(BoxPolicy.KEEP, false))

@@ -55,8 +55,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Mixin
     Verbosity verbosity;
 
-    @Option(names = "--run", required = true, paramLabel = "RUN", description = "A run folder written by hdkd train.")
-    Path run;
+    @Mixin
+    ModelRunArgs run;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "PNG or JPEG images.")
     List<Path> inputs;
@@ -88,7 +88,7 @@ public final class PredictCommand implements Callable<Integer> {
         List<CocoDetection> kept = new ArrayList<>();
         List<Category> categories;
         try (NDManager manager = NDManager.newBaseManager(Engine.getInstance().defaultDevice())) {
-            SavedModel.Loaded model = RunModels.load(spec, run, manager);
+            SavedModel.Loaded model = run.load(spec, manager);
             categories = model.categories();
             for (DetectionDataset group : byFolder(images, categories)) {
                 for (CocoDetection d : Evaluation.detect(model.detector(), group, model.loaderConfig(), manager,
