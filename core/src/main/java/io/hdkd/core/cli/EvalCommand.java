@@ -8,7 +8,6 @@ import io.hdkd.core.data.DetectionDataset;
 import io.hdkd.core.data.coco.BoxPolicy;
 import io.hdkd.core.data.coco.CocoReader;
 import io.hdkd.core.eval.CocoResults;
-import io.hdkd.core.io.AtomicFiles;
 import io.hdkd.core.pipeline.DatasetSection;
 import io.hdkd.core.pipeline.Evaluation;
 import io.hdkd.core.pipeline.SavedModel;
@@ -59,8 +58,8 @@ public final class EvalCommand implements Callable<Integer> {
             description = "The detections file (COCO results JSON; default RUN/" + DEFAULT_OUT + ").")
     Path out;
 
-    @Option(names = "--force", description = "Overwrite the detections file if it exists.")
-    boolean force;
+    @Mixin
+    OverwritePermission overwrite;
 
     @Override
     public Integer call() {
@@ -68,7 +67,7 @@ public final class EvalCommand implements Callable<Integer> {
             throw new InvalidInputException("--annotations and --images go together: pass both or neither");
         }
         Path target = out != null ? out : run.folder().resolve(DEFAULT_OUT);
-        AtomicFiles.checkWritable(target, force);
+        overwrite.check(target);
         Evaluation.Result result;
         try (NDManager manager = NDManager.newBaseManager(Engine.getInstance().defaultDevice())) {
             SavedModel.Loaded model = run.load(spec, manager);

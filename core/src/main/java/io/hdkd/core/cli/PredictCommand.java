@@ -68,8 +68,8 @@ public final class PredictCommand implements Callable<Integer> {
             description = "Keep detections scoring at least this (default ${DEFAULT-VALUE}).")
     double score;
 
-    @Option(names = "--force", description = "Overwrite existing output files.")
-    boolean force;
+    @Mixin
+    OverwritePermission overwrite;
 
     /** One input image: its file, the name of its output and its pixels for drawing on. */
     private record Input(Path file, String name, BufferedImage image) {}
@@ -81,9 +81,9 @@ public final class PredictCommand implements Callable<Integer> {
         }
         List<Input> images = readInputs();
         for (Input in : images) {
-            AtomicFiles.checkWritable(outDir.resolve(in.name() + ".png"), force);
+            overwrite.check(outDir.resolve(in.name() + ".png"));
         }
-        AtomicFiles.checkWritable(outDir.resolve(DETECTIONS), force);
+        overwrite.check(outDir.resolve(DETECTIONS));
 
         List<CocoDetection> kept = new ArrayList<>();
         List<Category> categories;
