@@ -8,15 +8,14 @@ import ai.djl.ndarray.types.Shape;
 import io.hdkd.api.Backbone;
 import io.hdkd.api.ComponentContext;
 import io.hdkd.core.config.ComponentSlot;
-import io.hdkd.core.config.ConfigFiles;
 import io.hdkd.core.config.ConfigResolver;
 import io.hdkd.core.config.ResolvedConfig;
 import io.hdkd.core.pipeline.Pipelines;
 import io.hdkd.core.plugin.LoadedPlugins;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
@@ -31,13 +30,12 @@ final class BackboneArgs {
             description = "The backbone type, e.g. resnet50 (see 'hdkd plugins').")
     String arch;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "A backbone option, e.g. model.backbone.width=0.25 (repeatable).")
-    List<String> sets = new ArrayList<>();
+    @Mixin
+    ConfigOverrides overrides;
 
     /** The resolved configuration of {@code model.backbone.type = arch} plus the --set keys. */
     ResolvedConfig resolve(CommandSpec spec) {
-        Map<String, String> raw = new LinkedHashMap<>(ConfigFiles.overrides(sets));
+        Map<String, String> raw = new LinkedHashMap<>(overrides.keys());
         raw.put(ComponentSlot.BACKBONE.typeKey(), arch);
         LoadedPlugins loaded = PluginHost.load(spec);
         return new ConfigResolver(loaded.registry(), Pipelines.schema()).resolve(raw);

@@ -4,10 +4,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.hdkd.api.Backbone;
 import io.hdkd.core.config.ResolvedConfig;
-import io.hdkd.core.io.AtomicFiles;
 import io.hdkd.core.weights.BackboneCheckpoint;
 import io.hdkd.core.weights.BackboneRunner;
-import io.hdkd.core.weights.TensorFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -41,16 +39,12 @@ public final class BackboneRunCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, paramLabel = "X.npy", description = "The image batch, float32 N x 3 x H x W.")
     Path input;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The .npz or .safetensors to write.")
-    Path out;
-
-    @Option(names = "--force", description = "Overwrite an existing FILE.")
-    boolean force;
+    @Mixin
+    TensorOutputArgs output;
 
     @Override
     public Integer call() {
-        TensorFiles.Format.of(out);
-        AtomicFiles.checkWritable(out, force);
+        Path out = output.checked();
         ResolvedConfig config = backbone.resolve(spec);
         try (NDManager manager = NDManager.newBaseManager()) {
             Backbone b = BackboneArgs.build(config, manager);

@@ -13,10 +13,10 @@ import io.hdkd.core.model.DetectorBlock;
 import io.hdkd.core.pipeline.DetectorBuilder;
 import io.hdkd.core.pipeline.SavedModel;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,8 +44,9 @@ public final class BenchPredictCommand implements Callable<Integer> {
     @Mixin
     Verbosity verbosity;
 
-    @Option(names = "--run", paramLabel = "RUN", description = "A run folder written by hdkd train.")
-    Path run;
+    // A group so that --run, required within it, is optional here: null without --run.
+    @ArgGroup(exclusive = false)
+    ModelRunArgs run;
 
     @Mixin
     DetectorArgs model;
@@ -79,7 +80,7 @@ public final class BenchPredictCommand implements Callable<Integer> {
             int side;
             int batch;
             if (run != null) {
-                SavedModel.Loaded loaded = RunModels.load(spec, run, manager);
+                SavedModel.Loaded loaded = run.load(spec, manager);
                 LoaderConfig cfg = loaded.loaderConfig();
                 int div = cfg.sizeDivisor();
                 int requested = size != null ? size : cfg.size();

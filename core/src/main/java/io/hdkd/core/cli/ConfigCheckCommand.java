@@ -1,14 +1,11 @@
 package io.hdkd.core.cli;
 
-import io.hdkd.core.config.ConfigFiles;
 import io.hdkd.core.config.ConfigResolver;
 import io.hdkd.core.config.ConfigSchema;
 import io.hdkd.core.config.ResolvedConfig;
 import io.hdkd.core.plugin.LoadedPlugins;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,15 +29,15 @@ public final class ConfigCheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The configuration (.properties).")
     Path file;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a key (repeatable); wins over FILE.")
-    List<String> sets = new ArrayList<>();
+    @Mixin
+    ConfigOverrides overrides;
 
     @Option(names = "--print", description = "Print the resolved configuration (every default filled in) instead of OK.")
     boolean print;
 
     @Override
     public Integer call() {
-        var raw = ConfigFiles.layered(file, sets);
+        var raw = overrides.over(file);
         LoadedPlugins loaded = PluginHost.load(spec);
         ResolvedConfig config = new ConfigResolver(loaded.registry(), ConfigSchema.standard()).resolve(raw);
         PrintWriter out = spec.commandLine().getOut();

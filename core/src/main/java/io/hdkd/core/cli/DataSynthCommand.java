@@ -3,7 +3,6 @@ package io.hdkd.core.cli;
 import io.hdkd.core.data.synth.SynthConfig;
 import io.hdkd.core.data.synth.SynthDatasetWriter;
 import io.hdkd.core.data.synth.SynthPreset;
-import io.hdkd.core.io.AtomicFiles;
 import io.hdkd.core.progress.ProgressBar;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -49,13 +48,13 @@ public final class DataSynthCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output folder (must not exist or be empty, unless --force).")
     Path out;
 
-    @Option(names = "--force", description = "Replace an existing output folder.")
-    boolean force;
+    @Mixin
+    OverwritePermission overwrite;
 
     @Override
     public Integer call() {
         SynthConfig config = new SynthConfig(SynthPreset.parse(preset), images, size, seed, valFraction);
-        AtomicFiles.checkWritable(out, force);
+        overwrite.check(out);
         SynthDatasetWriter.Result result;
         try (ProgressBar bar = ProgressBar.stderr("synth " + config.preset().id(), images, "img")) {
             result = SynthDatasetWriter.write(config, out, bar);

@@ -1,15 +1,13 @@
 package io.hdkd.core.cli;
 
-import io.hdkd.core.config.ConfigFiles;
 import io.hdkd.core.config.ConfigResolver;
 import io.hdkd.core.config.ResolvedConfig;
 import io.hdkd.core.pipeline.Pipelines;
 import io.hdkd.core.plugin.LoadedPlugins;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
@@ -30,25 +28,24 @@ final class DetectorArgs {
             description = "A configuration whose model.* keys name the detector (default: RetinaNet R50-FPN).")
     Path config;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a key, e.g. "
-            + "model.backbone.type=resnet18 (repeatable).")
-    List<String> sets = new ArrayList<>();
+    @Mixin
+    ConfigOverrides overrides;
 
     @Option(names = "--classes", defaultValue = "91", description = "Number of classes (default ${DEFAULT-VALUE}).")
     int classes;
 
     /** True if the user described a detector (a configuration or overrides). */
     boolean given() {
-        return config != null || !sets.isEmpty();
+        return config != null || !overrides.isEmpty();
     }
 
     ResolvedConfig resolve(CommandSpec spec) {
         Map<String, String> raw = new LinkedHashMap<>();
         if (config != null) {
-            raw.putAll(ConfigFiles.layered(config, sets));
+            raw.putAll(overrides.over(config));
         } else {
             raw.putAll(DEFAULT_MODEL);
-            raw.putAll(ConfigFiles.overrides(sets));
+            raw.putAll(overrides.keys());
         }
         LoadedPlugins loaded = PluginHost.load(spec);
         return new ConfigResolver(loaded.registry(), Pipelines.schema()).resolve(raw);

@@ -47,13 +47,13 @@ public final class EvalCocoCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "Also write the report to FILE (atomically).")
     Path output;
 
-    @Option(names = "--force", description = "Overwrite --output if it exists.")
-    boolean force;
+    @Mixin
+    OverwritePermission overwrite;
 
     @Override
     public Integer call() {
         if (output != null) {
-            AtomicFiles.checkWritable(output, force);
+            overwrite.check(output);
         }
         DetectionDataset gt = CocoReader.read(groundTruth, groundTruth.toAbsolutePath().getParent(),
                 CocoReader.Options.FOR_EVALUATION).dataset();

@@ -8,7 +8,6 @@ import io.hdkd.core.data.DetectionDataset;
 import io.hdkd.core.data.coco.BoxPolicy;
 import io.hdkd.core.data.coco.CocoReader;
 import io.hdkd.core.eval.CocoResults;
-import io.hdkd.core.io.AtomicFiles;
 import io.hdkd.core.pipeline.DatasetSection;
 import io.hdkd.core.pipeline.Evaluation;
 import io.hdkd.core.pipeline.SavedModel;
@@ -42,8 +41,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     Verbosity verbosity;
 
-    @Option(names = "--run", required = true, paramLabel = "RUN", description = "A run folder written by hdkd train.")
-    Path run;
+    @Mixin
+    ModelRunArgs run;
 
     @Option(names = "--annotations", paramLabel = "FILE",
             description = "COCO instances JSON to evaluate on (with --images; default: the run's validation split).")
@@ -59,19 +58,19 @@ public final class EvalCommand implements Callable<Integer> {
             description = "The detections file (COCO results JSON; default RUN/" + DEFAULT_OUT + ").")
     Path out;
 
-    @Option(names = "--force", description = "Overwrite the detections file if it exists.")
-    boolean force;
+    @Mixin
+    OverwritePermission overwrite;
 
     @Override
     public Integer call() {
         if ((annotations == null) != (images == null)) {
             throw new InvalidInputException("--annotations and --images go together: pass both or neither");
         }
-        Path target = out != null ? out : run.resolve(DEFAULT_OUT);
-        AtomicFiles.checkWritable(target, force);
+        Path target = out != null ? out : run.folder().resolve(DEFAULT_OUT);
+        overwrite.check(target);
         Evaluation.Result result;
         try (NDManager manager = NDManager.newBaseManager(Engine.getInstance().defaultDevice())) {
-            SavedModel.Loaded model = RunModels.load(spec, run, manager);
+            SavedModel.Loaded model = run.load(spec, manager);
             DetectionDataset data = dataset(model);
             result = Evaluation.run(model.detector(), data, model.loaderConfig(), manager, true);
         }
@@ -85,7 +84,7 @@ public final class EvalCommand implements Callable<Integer> {
     /** The data to score: the given COCO files, else the validation split the run's configuration names. */
     private DetectionDataset dataset(SavedModel.Loaded model) {
         if (annotations == null) {
-            return DatasetSection.validation(model.config().section(DatasetSection.SECTION.prefix()), run,
+            return DatasetSection.validation(model.config().section(DatasetSection.SECTION.prefix()), run.folder(),
                     model.config().seed());
         }
         DetectionDataset data = CocoReader.read(annotations, images, new CocoReader.Options(BoxPolicy.KEEP, false))

@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.hdkd.api.FeatureLevel;
 import io.hdkd.core.config.ComponentSlot;
-import io.hdkd.core.config.ConfigFiles;
 import io.hdkd.core.config.ConfigResolver;
 import io.hdkd.core.config.ConfiguredComponent;
 import io.hdkd.core.config.ResolvedConfig;
@@ -46,8 +45,8 @@ public final class ModelSummaryCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "The configuration (.properties).")
     Path config;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a key (repeatable).")
-    List<String> sets = new ArrayList<>();
+    @Mixin
+    ConfigOverrides overrides;
 
     @Option(names = "--classes", defaultValue = "80", paramLabel = "N",
             description = "Number of classes the head predicts (default ${DEFAULT-VALUE}).")
@@ -55,7 +54,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (config == null && sets.isEmpty()) {
+        if (config == null && overrides.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "give --config FILE and/or --set KEY=VALUE");
         }
         if (classes < 1) {
@@ -63,7 +62,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         }
         LoadedPlugins loaded = PluginHost.load(spec);
         ResolvedConfig resolved = new ConfigResolver(loaded.registry(), Pipelines.schema())
-                .resolve(ConfigFiles.layered(config, sets));
+                .resolve(overrides.over(config));
         int size = LoaderConfig.fromOptions(resolved.section(LoaderConfig.SECTION)).size();
         PrintWriter w = spec.commandLine().getOut();
         try (NDManager manager = NDManager.newBaseManager()) {

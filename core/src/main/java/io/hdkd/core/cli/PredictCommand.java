@@ -55,8 +55,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Mixin
     Verbosity verbosity;
 
-    @Option(names = "--run", required = true, paramLabel = "RUN", description = "A run folder written by hdkd train.")
-    Path run;
+    @Mixin
+    ModelRunArgs run;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "PNG or JPEG images.")
     List<Path> inputs;
@@ -68,8 +68,8 @@ public final class PredictCommand implements Callable<Integer> {
             description = "Keep detections scoring at least this (default ${DEFAULT-VALUE}).")
     double score;
 
-    @Option(names = "--force", description = "Overwrite existing output files.")
-    boolean force;
+    @Mixin
+    OverwritePermission overwrite;
 
     /** One input image: its file, the name of its output and its pixels for drawing on. */
     private record Input(Path file, String name, BufferedImage image) {}
@@ -81,14 +81,14 @@ public final class PredictCommand implements Callable<Integer> {
         }
         List<Input> images = readInputs();
         for (Input in : images) {
-            AtomicFiles.checkWritable(outDir.resolve(in.name() + ".png"), force);
+            overwrite.check(outDir.resolve(in.name() + ".png"));
         }
-        AtomicFiles.checkWritable(outDir.resolve(DETECTIONS), force);
+        overwrite.check(outDir.resolve(DETECTIONS));
 
         List<CocoDetection> kept = new ArrayList<>();
         List<Category> categories;
         try (NDManager manager = NDManager.newBaseManager(Engine.getInstance().defaultDevice())) {
-            SavedModel.Loaded model = RunModels.load(spec, run, manager);
+            SavedModel.Loaded model = run.load(spec, manager);
             categories = model.categories();
             for (DetectionDataset group : byFolder(images, categories)) {
                 for (CocoDetection d : Evaluation.detect(model.detector(), group, model.loaderConfig(), manager,

@@ -1,15 +1,13 @@
 package io.hdkd.core.cli;
 
 import io.hdkd.api.InvalidInputException;
-import io.hdkd.core.config.ConfigFiles;
 import io.hdkd.core.pipeline.TrainingRun;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,8 +20,8 @@ final class RunOptions {
             + "defaults to the run's own RUN/config.properties.")
     Path config;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a key (repeatable).")
-    List<String> sets = new ArrayList<>();
+    @Mixin
+    ConfigOverrides overrides;
 
     @Option(names = "--out", required = true, paramLabel = "RUN", description = "The run folder.")
     Path out;
@@ -49,7 +47,7 @@ final class RunOptions {
                 throw new InvalidInputException("--resume: " + out + " holds no run (no config.properties)");
             }
         }
-        return ConfigFiles.layered(file, sets);
+        return overrides.over(file);
     }
 
     /** Prints a finished run's final metrics, its model folder and its report, one per line. */

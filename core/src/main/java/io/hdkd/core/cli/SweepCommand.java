@@ -39,8 +39,8 @@ public final class SweepCommand implements Callable<Integer> {
             + "every combination runs).")
     List<String> grid = new ArrayList<>();
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a key in every run (repeatable).")
-    List<String> sets = new ArrayList<>();
+    @Mixin
+    ConfigOverrides overrides;
 
     @Option(names = "--seeds", paramLabel = "N", defaultValue = "1",
             description = "Runs per setting, with run.seed = 1..N (default: ${DEFAULT-VALUE}).")
@@ -56,8 +56,8 @@ public final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         HdkdCommand root = (HdkdCommand) spec.root().userObject();
-        SweepRunner.Plan plan = new SweepRunner.Plan(command, config, sets, SweepGrid.parse(grid), seeds, out,
-                root.pluginsDir);
+        SweepRunner.Plan plan = new SweepRunner.Plan(command, config, overrides.arguments(), SweepGrid.parse(grid),
+                seeds, out, root.pluginsDir);
         PrintWriter err = spec.commandLine().getErr();
         List<SweepOutcome> outcomes = new SweepRunner(plan, err).run();
         PrintWriter w = spec.commandLine().getOut();

@@ -2,9 +2,7 @@ package io.hdkd.core.cli;
 
 import ai.djl.ndarray.NDManager;
 import io.hdkd.api.Backbone;
-import io.hdkd.core.io.AtomicFiles;
 import io.hdkd.core.weights.BackboneCheckpoint;
-import io.hdkd.core.weights.TensorFiles;
 import io.hdkd.core.weights.WeightExport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -36,16 +34,12 @@ public final class WeightsExportCommand implements Callable<Integer> {
     @Option(names = "--weights", required = true, paramLabel = "DIR", description = "The hdkd backbone checkpoint.")
     Path weights;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The .npz or .safetensors to write.")
-    Path out;
-
-    @Option(names = "--force", description = "Overwrite an existing FILE.")
-    boolean force;
+    @Mixin
+    TensorOutputArgs output;
 
     @Override
     public Integer call() {
-        TensorFiles.Format.of(out);
-        AtomicFiles.checkWritable(out, force);
+        Path out = output.checked();
         var config = backbone.resolve(spec);
         try (NDManager manager = NDManager.newBaseManager()) {
             Backbone b = BackboneArgs.build(config, manager);

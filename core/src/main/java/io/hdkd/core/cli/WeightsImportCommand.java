@@ -2,7 +2,6 @@ package io.hdkd.core.cli;
 
 import ai.djl.ndarray.NDManager;
 import io.hdkd.api.Backbone;
-import io.hdkd.core.io.AtomicFiles;
 import io.hdkd.core.weights.BackboneCheckpoint;
 import io.hdkd.core.weights.ParameterSummary;
 import io.hdkd.core.weights.WeightImport;
@@ -46,17 +45,17 @@ public final class WeightsImportCommand implements Callable<Integer> {
                     + "torchvision detection checkpoint).")
     String prefix;
 
-    @Option(names = "--force", description = "Replace an existing DIR.")
-    boolean force;
+    @Mixin
+    OverwritePermission overwrite;
 
     @Override
     public Integer call() {
-        AtomicFiles.checkWritable(out, force);
+        overwrite.check(out);
         var config = backbone.resolve(spec);
         try (NDManager manager = NDManager.newBaseManager()) {
             Backbone b = BackboneArgs.build(config, manager);
             WeightImport.Report report = WeightImport.importStateDict(b, from, prefix);
-            BackboneCheckpoint.save(b, out, force);
+            BackboneCheckpoint.save(b, out, overwrite.granted());
             PrintWriter w = spec.commandLine().getOut();
             w.println("imported " + report.loaded() + " tensors from " + from + " (skipped " + report.skipped().size()
                     + ": classifier and num_batches_tracked)");

@@ -8,19 +8,30 @@ import io.hdkd.core.plugin.LoadedPlugins;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 
-/** Loads the trained model of a run folder for the commands that use one (eval, predict, bench predict). */
-final class RunModels {
+/**
+ * {@code --run RUN}: the run folder whose trained model a command uses (eval, predict, bench predict), and how to
+ * load that model. A mixin where the run is required; where it is optional, an {@code @ArgGroup} of this class (null
+ * when --run is absent).
+ */
+final class ModelRunArgs {
 
-    private RunModels() {}
+    @Option(names = "--run", required = true, paramLabel = "RUN", description = "A run folder written by hdkd train.")
+    Path run;
+
+    /** The run folder. */
+    Path folder() {
+        return run;
+    }
 
     /**
-     * The model of {@code run} (a folder {@code hdkd train} wrote), on the engine's default device, its arrays in
-     * {@code manager}; plugins as the command line says.
+     * The run's model, on the engine's default device, its arrays in {@code manager}; plugins as the command line
+     * says.
      *
-     * @throws InvalidInputException if {@code run} holds no finished model
+     * @throws InvalidInputException if the run folder holds no finished model
      */
-    static SavedModel.Loaded load(CommandSpec spec, Path run, NDManager manager) {
+    SavedModel.Loaded load(CommandSpec spec, NDManager manager) {
         if (!Files.isDirectory(run)) {
             throw new InvalidInputException("--run " + run + ": no such folder");
         }
