@@ -60,7 +60,9 @@ def main():
         cols = [fmt([by_seed[s][k] for s in seeds]) for k in ("AP", "AP50", "APs", "APm", "APl")]
         paired = [s for s in seeds if s in alone]
         gains = [by_seed[s]["AP"] - alone[s]["AP"] for s in paired]
-        gaps = [g / (teacher["AP"] - alone[s]["AP"]) for g, s in zip(gains, paired)]
+        # The share of the gap means nothing where the teacher is not clearly better than the student alone.
+        gaps = [g / (teacher["AP"] - alone[s]["AP"]) for g, s in zip(gains, paired)
+                if teacher["AP"] - alone[s]["AP"] > 0.01]
         wins = f"{sum(g > 0 for g in gains)}/{len(gains)}" if method != "alone" else ""
         gain = fmt_signed(gains) if method != "alone" else ""
         gap = (" ± ".join(f"{x:.0f}" for x in ([statistics.mean(gaps) * 100] + ([statistics.stdev(gaps) * 100]
