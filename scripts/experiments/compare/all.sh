@@ -42,9 +42,12 @@ logit=(kl pkd-kl)
 ablation=(hdkd-partition hdkd-split hdkd-combination)
 c="$here/compare.sh"
 "$c" "$home" "$out/teacher-coarse" "$out/data-coarse" "$out/coarse" "$seeds" "${feature[@]}" "${logit[@]}" "${ablation[@]}"
-"$c" "$home" "$out/teacher-x50" "$out/data-coarse" "$out/x50" "$seeds" "${feature[@]}" "${logit[@]}"
+# X50 -> R18 has the same student, data and seeds as the coarse table: its student alone is that one.
+mkdir -p "$out/x50"
+for s in $seeds; do ln -sfn "$out/coarse/alone-s$s" "$out/x50/alone-s$s"; done
+"$c" "$home" "$out/teacher-x50" "$out/data-coarse" "$out/x50" "$seeds" "${feature[@]:1}" "${logit[@]}"
 STUDENT=student-cornernet.properties "$c" "$home" "$out/teacher-coarse" "$out/data-coarse" "$out/cornernet" "$seeds" \
-    "${feature[@]}"
+    "${feature[@]}" pkd-low hdkd-low
 for preset in dense sparse; do
     STUDENT=student-small-objects.properties "$c" "$home" "$out/teacher-$preset" "$out/data-$preset" \
         "$out/$preset" "$seeds" "${feature[@]}" "${logit[@]}"
@@ -64,4 +67,5 @@ for s in $seeds; do
     ratio pkd-kl "$s" &
     wait
 done
-python3 "$here/ratios_table.py" "$out/ratios"
+python3 "$here/ratios_table.py" "$out/ratios" > "$out/ratios/results.md"
+echo "tables: $out/*/results.md"
