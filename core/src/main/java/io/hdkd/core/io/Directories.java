@@ -1,6 +1,8 @@
 package io.hdkd.core.io;
 
+import io.hdkd.api.InvalidInputException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -12,6 +14,28 @@ import java.nio.file.attribute.BasicFileAttributes;
 public final class Directories {
 
     private Directories() {}
+
+    /**
+     * Makes way for a command's output folder: with {@code force} deletes {@code dir} if it exists; without it, an
+     * existing non-empty {@code dir} is bad input, reported as "{@code dir} exists; pass {@code hint}".
+     *
+     * @param hint what the user may pass instead, e.g. {@code "--force to delete it and start over"}
+     */
+    public static void clearOrRefuse(Path dir, boolean force, String hint) {
+        if (force) {
+            try {
+                deleteRecursively(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot clear " + dir + ": " + e.getMessage(), e);
+            }
+            return;
+        }
+        try {
+            AtomicFiles.checkWritable(dir, false);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(dir + " exists; pass " + hint);
+        }
+    }
 
     /** Deletes {@code root} and everything below it; does nothing if it does not exist. Does not follow links. */
     public static void deleteRecursively(Path root) throws IOException {

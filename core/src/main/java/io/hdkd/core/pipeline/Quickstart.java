@@ -7,7 +7,6 @@ import io.hdkd.core.data.DetectionDataset;
 import io.hdkd.core.data.synth.SynthConfig;
 import io.hdkd.core.data.synth.SynthDatasetWriter;
 import io.hdkd.core.data.synth.SynthPreset;
-import io.hdkd.core.io.AtomicFiles;
 import io.hdkd.core.io.Directories;
 import io.hdkd.core.plugin.ComponentRegistry;
 import io.hdkd.core.progress.ProgressBar;
@@ -198,19 +197,7 @@ public final class Quickstart {
     }
 
     private static void prepare(Path out, boolean force) {
-        if (force) {
-            try {
-                Directories.deleteRecursively(out);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot clear " + out + ": " + e.getMessage(), e);
-            }
-        } else {
-            try {
-                AtomicFiles.checkWritable(out, false);
-            } catch (InvalidInputException e) {
-                throw new InvalidInputException(out + " exists; pass --force to delete it and start over");
-            }
-        }
+        Directories.clearOrRefuse(out, force, "--force to delete it and start over");
         try {
             Files.createDirectories(out);
         } catch (IOException e) {

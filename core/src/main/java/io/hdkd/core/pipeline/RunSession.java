@@ -20,9 +20,7 @@ import io.hdkd.core.report.TrainingReport;
 import io.hdkd.core.train.Trainer;
 import io.hdkd.core.train.TrainingData;
 import io.hdkd.core.train.TrainingListener;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -91,20 +89,7 @@ final class RunSession implements AutoCloseable {
             }
             return;
         }
-        if (force) {
-            try {
-                Directories.deleteRecursively(runDir);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot clear " + runDir + ": " + e.getMessage(), e);
-            }
-        } else {
-            try {
-                AtomicFiles.checkWritable(runDir, false);
-            } catch (InvalidInputException e) {
-                throw new InvalidInputException(runDir + " exists; pass --resume to continue its run or --force to start"
-                        + " over");
-            }
-        }
+        Directories.clearOrRefuse(runDir, force, "--resume to continue its run or --force to start over");
         AtomicFiles.writeString(stored, config.toProperties());
     }
 
