@@ -35,6 +35,15 @@ public interface DetectorHead {
     LossTerms loss(NDList rawOutputs, List<ImageTargets> targets, Shape inputShape);
 
     /**
+     * True if {@link #loss} reads {@link ImageTargets#scores()} as soft targets: a box of score {@code s} is encoded
+     * with {@code s} where ground truth puts 1, score 1 exactly as ground truth, score 0 exactly as an absent box
+     * (see {@link ImageTargets}). False by default: the host then gives this head hard pseudo-labels. SPI 2.
+     */
+    default boolean acceptsSoftTargets() {
+        return false;
+    }
+
+    /**
      * Detections per image, mapped back to original image coordinates with {@code metas}.
      *
      * @param inputShape the padded input's {@code (H, W)}

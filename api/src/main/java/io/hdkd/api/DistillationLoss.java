@@ -26,6 +26,14 @@ public interface DistillationLoss {
         return Optional.empty();
     }
 
+    /**
+     * True if {@link #compute} reads {@link DistillationInput#teacherDetections()}: the host then decodes the
+     * teacher's outputs every step (a cost it skips otherwise). SPI 2.
+     */
+    default boolean needsTeacherDetections() {
+        return false;
+    }
+
     /** The scalar loss (unweighted; the host applies the configured weight). */
     NDArray compute(DistillationInput input);
 

@@ -14,8 +14,21 @@ public interface HdkdPlugin {
     /**
      * The SPI version of this api jar. Being a compile-time constant, it is inlined into a plugin's class
      * when the plugin returns it from {@link #spiVersion()}, so the host sees what the plugin was built for.
+     *
+     * <p>Version 2 added, all additively (default methods, optional record components with the old constructors
+     * kept): scored teacher boxes in {@link ImageTargets}, the student head, raw outputs, teacher detections and
+     * training progress in {@link DistillationInput}, {@link DetectorHead#acceptsSoftTargets()},
+     * {@link DistillationLoss#needsTeacherDetections()}, soft focal loss for heads, option ranges and declared
+     * checks, and ONNX export of blocks. See docs/SPI.md for the compatibility policy.
      */
-    int SPI_VERSION = 1;
+    int SPI_VERSION = 2;
+
+    /**
+     * The oldest SPI version this api still accepts: a plugin built against any version from this one up to
+     * {@link #SPI_VERSION} loads, because every change since then was additive (docs/SPI.md). Raised only when a
+     * change removes or alters something an older plugin may call or implement.
+     */
+    int MIN_SPI_VERSION = 1;
 
     /** A short, unique, lower-case name, e.g. {@code kmeans}. */
     String name();

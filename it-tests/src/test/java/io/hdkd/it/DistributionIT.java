@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DistributionIT {
 
-    static final int SPI_VERSION = 1;
+    static final int SPI_VERSION = 2;
 
     @TempDir
     static Path tmp;
@@ -111,7 +111,7 @@ class DistributionIT {
                 "hdkd: warning: refused plugin " + plugins.resolve("b-second") + ": plugin 'second' registers partitioner"
                         + " 'stripes', which plugin 'first' (" + plugins.resolve("a-first.jar") + ") already registered",
                 "hdkd: warning: refused plugin " + plugins.resolve("c-future.jar") + ": plugin 'future' was built for"
-                        + " plugin SPI version " + (SPI_VERSION + 1) + ", but this hdkd supports SPI version " + SPI_VERSION,
+                        + " plugin SPI version " + (SPI_VERSION + 1) + ", but this hdkd supports SPI versions 1 to " + SPI_VERSION,
                 "hdkd: warning: refused plugin " + plugins.resolve("d-corrupt.jar") + ": not a readable jar"
                         + warnings.get(2).substring(warnings.get(2).indexOf(" (")));
         assertThat(warnings.get(2)).contains("not a readable jar (");

@@ -40,6 +40,27 @@ public final class FocalLoss {
     }
 
     /**
+     * The focal loss for soft targets {@code t} in {@code [0, 1]} (quality focal loss, Li et al. 2020, with
+     * RetinaNet's alpha): {@code alpha_t |t - p|^gamma BCE(p, t)}, {@code alpha_t = alpha t + (1 - alpha)(1 - t)}.
+     * At {@code t = 0} and {@code t = 1} it equals {@link #sigmoidFocal} up to rounding; in between it pulls
+     * {@code p} toward {@code t} rather than toward 1, so a teacher's score of 0.6 asks for 0.6. SPI 2.
+     *
+     * @param targets the same shape as {@code logits}, in {@code [0, 1]} (no gradient)
+     * @param alpha weight of targets 1, {@code 1 - alpha} of targets 0; negative: no weighting
+     */
+    public static NDArray softSigmoidFocal(NDArray logits, NDArray targets, double alpha, double gamma) {
+        NDArray loss = sigmoidBinaryCrossEntropy(logits, targets);
+        if (gamma != 0) {
+            NDArray distance = ai.djl.nn.Activation.sigmoid(logits).sub(targets).abs();
+            loss = loss.mul(Scalars.pow(distance, gamma));
+        }
+        if (alpha >= 0) {
+            loss = loss.mul(targets.mul((float) (2 * alpha - 1)).add((float) (1 - alpha)));
+        }
+        return loss;
+    }
+
+    /**
      * Binary cross-entropy with logits, elementwise, for soft targets in {@code [0, 1]} (e.g. FCOS's centerness):
      * {@code max(x, 0) - x t + log(1 + exp(-|x|))}, finite for any logit.
      */

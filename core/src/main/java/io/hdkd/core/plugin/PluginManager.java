@@ -197,9 +197,10 @@ public final class PluginManager {
             refuse(where, "cannot instantiate " + provider.type().getName() + ": " + rootMessage(e));
             return false;
         }
-        if (spi != HdkdPlugin.SPI_VERSION) {
+        if (spi < HdkdPlugin.MIN_SPI_VERSION || spi > HdkdPlugin.SPI_VERSION) {
             refuse(where, "plugin '" + name + "' was built for plugin SPI version " + spi
-                    + ", but this hdkd supports SPI version " + HdkdPlugin.SPI_VERSION);
+                    + ", but this hdkd supports SPI versions " + HdkdPlugin.MIN_SPI_VERSION + " to "
+                    + HdkdPlugin.SPI_VERSION);
             return false;
         }
         if (name == null || name.isBlank() || version == null) {

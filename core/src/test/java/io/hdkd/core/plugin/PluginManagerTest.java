@@ -36,8 +36,8 @@ class PluginManagerTest {
         plugins = Files.createDirectories(tmp.resolve("plugins"));
         TestPluginJars.pluginJar(plugins.resolve("a-good.jar"), "p.a", "alpha", HdkdPlugin.SPI_VERSION,
                 "partitioner", "PartitionerFactory", "cells");
-        // A folder plugin whose jars are its whole class path.
-        TestPluginJars.pluginJar(plugins.resolve("b-folder/b.jar"), "p.b", "beta", HdkdPlugin.SPI_VERSION,
+        // A folder plugin whose jars are its whole class path; built for the oldest SPI version still accepted.
+        TestPluginJars.pluginJar(plugins.resolve("b-folder/b.jar"), "p.b", "beta", HdkdPlugin.MIN_SPI_VERSION,
                 "backbone", "BackboneFactory", "mini");
         Files.writeString(plugins.resolve("c-corrupt.jar"), "this is not a zip file");
         TestPluginJars.jar(plugins.resolve("d-noservices.jar"),
@@ -84,7 +84,8 @@ class PluginManagerTest {
                 .contains("not a readable jar");
         assertThat(refusalOf("d-noservices.jar")).contains("no META-INF/services/io.hdkd.api.HdkdPlugin entry");
         assertThat(refusalOf("e-future.jar")).contains("'epsilon' was built for plugin SPI version "
-                + (HdkdPlugin.SPI_VERSION + 1) + ", but this hdkd supports SPI version " + HdkdPlugin.SPI_VERSION);
+                + (HdkdPlugin.SPI_VERSION + 1) + ", but this hdkd supports SPI versions " + HdkdPlugin.MIN_SPI_VERSION
+                + " to " + HdkdPlugin.SPI_VERSION);
         assertThat(refusalOf("f-throws.jar")).contains("'phi' failed to start").contains("no licence file");
         assertThat(refusalOf("g-dup.jar")).contains("plugin 'gamma'").contains("partitioner 'cells'")
                 .contains("plugin 'alpha' (" + plugins.resolve("a-good.jar") + ")");
