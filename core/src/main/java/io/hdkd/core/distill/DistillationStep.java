@@ -9,7 +9,10 @@ import io.hdkd.api.DistillationInput;
 import io.hdkd.api.DistillationLoss;
 import io.hdkd.api.FeaturePartitioner;
 import io.hdkd.api.FeatureLevel;
+import io.hdkd.api.ImageTargets;
+import io.hdkd.api.InvalidInputException;
 import io.hdkd.api.LossTerms;
+import io.hdkd.api.TrainingProgress;
 import io.hdkd.api.Partition;
 import io.hdkd.api.Taps;
 import io.hdkd.core.model.DetectorBlock;
@@ -33,6 +36,10 @@ public final class DistillationStep implements Trainer.StepFunction {
 
     /** The metrics key of the teacher's forward time per step, in milliseconds. */
     public static final String TEACHER_MS = "teacher_ms";
+    /** The metrics key of the time spent decoding the teacher's detections per step, in milliseconds. */
+    public static final String TEACHER_DECODE_MS = "teacher_decode_ms";
+    /** The metrics key of the teacher's detections per image in the step (before any loss filters them). */
+    public static final String TEACHER_BOXES = "teacher_boxes";
 
     private final DetectorBlock student;
     private final Teacher teacher;
@@ -43,7 +50,11 @@ public final class DistillationStep implements Trainer.StepFunction {
     private final double distillWeight;
     private final int partitionEvery;
     private final NDManager partitionManager;
+    private final boolean needsDetections;
     private double teacherMillis = Double.NaN;
+    private double decodeMillis = Double.NaN;
+    private double teacherBoxes = Double.NaN;
+    private TrainingProgress progress = TrainingProgress.UNKNOWN;
     /** The last partition, its arrays in a sub-manager of {@code partitionManager}, and how many steps it served. */
     private Partition cachedPartition;
     private NDManager cachedPartitionArrays;
@@ -79,6 +90,18 @@ public final class DistillationStep implements Trainer.StepFunction {
         this.partitionLevels = List.copyOf(partitionLevels);
         this.taskWeight = taskWeight;
         this.distillWeight = distillWeight;
+        this.needsDetections = this.losses.stream().anyMatch(l -> l.loss().needsTeacherDetections());
+        for (WeightedLoss l : this.losses) {
+            if (l.loss().needsTeacherDetections() && !teacher.givesDetections()) {
+                throw new InvalidInputException("distill.loss." + l.id() + " needs the teacher's detections, but the"
+                        + " teacher gives none (an ONNX teacher needs teacher.onnx.detections)");
+            }
+        }
+    }
+
+    @Override
+    public void beforeStep(TrainingProgress progress) {
+        this.progress = progress;
     }
 
     @Override
@@ -95,8 +118,16 @@ public final class DistillationStep implements Trainer.StepFunction {
             LossTerms task = student.head().loss(s.headOutputs(), batch.targets(), inputShape);
             task.terms().forEach((k, v) -> terms.put("task_" + k, Scalars.mul(v, taskWeight)));
         }
+        List<ImageTargets> detections = List.of();
+        if (needsDetections) {
+            long d0 = System.nanoTime();
+            detections = teacher.detections(teacherTaps, inputShape);
+            decodeMillis = (System.nanoTime() - d0) / 1e6;
+            teacherBoxes = detections.stream().mapToLong(t -> t.labels().size()).average().orElse(0);
+        }
         Partition partition = partition(teacherTaps, batch);
-        DistillationInput input = new DistillationInput(s.taps(), teacherTaps, partition, batch.targets());
+        DistillationInput input = new DistillationInput(s.taps(), teacherTaps, partition, batch.targets(),
+                student.head(), s.headOutputs(), detections, inputShape, progress);
         for (WeightedLoss l : losses) {
             terms.put("kd_" + l.id(), Scalars.mul(l.loss().compute(input), l.weight() * distillWeight));
         }
@@ -112,6 +143,10 @@ public final class DistillationStep implements Trainer.StepFunction {
         Map<String, Double> m = new LinkedHashMap<>();
         if (!Double.isNaN(teacherMillis)) {
             m.put(TEACHER_MS, teacherMillis);
+        }
+        if (!Double.isNaN(decodeMillis)) {
+            m.put(TEACHER_DECODE_MS, decodeMillis);
+            m.put(TEACHER_BOXES, teacherBoxes);
         }
         for (WeightedLoss l : losses) {
             l.loss().diagnostics().forEach((k, v) -> m.put("kd_" + l.id() + "." + k, v));
