@@ -21,10 +21,13 @@ import java.util.Map;
 final class DetectionsLoss implements DistillationLoss {
 
     private final DetectionTargets.Settings settings;
+    private final boolean forceHard;
     private final Map<String, Double> diagnostics = new LinkedHashMap<>();
 
-    DetectionsLoss(DetectionTargets.Settings settings) {
+    /** @param forceHard give hard pseudo-labels even to a head that accepts soft targets */
+    DetectionsLoss(DetectionTargets.Settings settings, boolean forceHard) {
         this.settings = settings;
+        this.forceHard = forceHard;
     }
 
     @Override
@@ -51,7 +54,7 @@ final class DetectionsLoss implements DistillationLoss {
             throw new IllegalArgumentException("got teacher detections for " + teacher.size() + " images and ground"
                     + " truth for " + gt.size());
         }
-        boolean soft = head.acceptsSoftTargets();
+        boolean soft = head.acceptsSoftTargets() && !forceHard;
         NDManager manager = input.studentOutputs().get(0).getManager();
         List<ImageTargets> targets = new ArrayList<>();
         long boxes = 0;

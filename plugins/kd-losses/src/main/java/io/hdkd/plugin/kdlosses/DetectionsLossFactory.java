@@ -17,6 +17,7 @@ public final class DetectionsLossFactory implements DistillationLossFactory {
     static final String MERGE = "merge";
     static final String MATCH_IOU = "match-iou";
     static final String HARD_THRESHOLD = "hard-threshold";
+    static final String TARGETS = "targets";
 
     @Override
     public String name() {
@@ -42,8 +43,11 @@ public final class DetectionsLossFactory implements DistillationLossFactory {
                         + " ground-truth box the teacher found scored by the teacher", "union", "teacher", "rescored"),
                 OptionSpec.number(MATCH_IOU, 0.5, "a teacher box of the same class overlapping a ground-truth box at"
                         + " least this much (IoU) is that object"),
-                OptionSpec.number(HARD_THRESHOLD, 0.5, "for heads without soft-target support: teacher boxes whose"
-                        + " (sharpened) score is at least this become hard pseudo-labels"));
+                OptionSpec.number(HARD_THRESHOLD, 0.5, "for hard targets: boxes whose (sharpened) score is at least"
+                        + " this become hard pseudo-labels"),
+                OptionSpec.choice(TARGETS, "auto", "auto: soft (scored) targets where the student's head accepts"
+                        + " them, hard pseudo-labels otherwise; hard: hard pseudo-labels for every head", "auto",
+                        "hard"));
     }
 
     @Override
@@ -70,6 +74,7 @@ public final class DetectionsLossFactory implements DistillationLossFactory {
         }
         DetectionTargets.Merge merge =
                 DetectionTargets.Merge.valueOf(options.getString(MERGE).toUpperCase(Locale.ROOT));
-        return new DetectionsLoss(new DetectionTargets.Settings(threshold, topK, power, merge, matchIou, hard));
+        return new DetectionsLoss(new DetectionTargets.Settings(threshold, topK, power, merge, matchIou, hard),
+                options.getString(TARGETS).equals("hard"));
     }
 }
