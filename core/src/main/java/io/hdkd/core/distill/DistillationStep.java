@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import ai.djl.ndarray.NDList;
+import io.hdkd.api.DetectorHead;
 import io.hdkd.api.DistillationInput;
 import io.hdkd.api.DistillationLoss;
 import io.hdkd.api.FeaturePartitioner;
@@ -34,6 +36,13 @@ public final class DistillationStep implements Trainer.StepFunction {
     /** A configured distillation loss: its id in the configuration, its weight, the loss. */
     public record WeightedLoss(String id, double weight, DistillationLoss loss) {}
 
+    /**
+     * An assistant head on the student's neck (HEAD-style): it reads the student's {@code levels}, trains on the
+     * ground truth with weight {@code weight} (times the task weight), and its raw outputs join the student's taps
+     * under their own names, so that losses on the teacher's head outputs (e.g. {@code kl}) reach it.
+     */
+    public record Assistant(DetectorHead head, List<String> levels, double weight) {}
+
     /** The metrics key of the teacher's forward time per step, in milliseconds. */
     public static final String TEACHER_MS = "teacher_ms";
     /** The metrics key of the time spent decoding the teacher's detections per step, in milliseconds. */
@@ -51,6 +60,7 @@ public final class DistillationStep implements Trainer.StepFunction {
     private final int partitionEvery;
     private final NDManager partitionManager;
     private final boolean needsDetections;
+    private Assistant assistant;
     private double teacherMillis = Double.NaN;
     private double decodeMillis = Double.NaN;
     private double teacherBoxes = Double.NaN;
@@ -99,6 +109,12 @@ public final class DistillationStep implements Trainer.StepFunction {
         }
     }
 
+    /** Trains {@code assistant} beside the student (null: none). */
+    public DistillationStep withAssistant(Assistant assistant) {
+        this.assistant = assistant;
+        return this;
+    }
+
     @Override
     public void beforeStep(TrainingProgress progress) {
         this.progress = progress;
@@ -125,8 +141,25 @@ public final class DistillationStep implements Trainer.StepFunction {
             decodeMillis = (System.nanoTime() - d0) / 1e6;
             teacherBoxes = detections.stream().mapToLong(t -> t.labels().size()).average().orElse(0);
         }
+        Taps studentTaps = s.taps();
+        if (assistant != null) {
+            NDList levels = new NDList();
+            for (String name : assistant.levels()) {
+                levels.add(studentTaps.get(name));
+            }
+            NDList raw = assistant.head().block().forward(ps, levels, true);
+            LossTerms own = assistant.head().loss(raw, batch.targets(), inputShape);
+            own.terms().forEach((k, v) -> terms.put("assistant_" + k, Scalars.mul(v, taskWeight * assistant.weight())));
+            Map<String, NDArray> arrays = new LinkedHashMap<>(studentTaps.arrays());
+            Map<String, Integer> strides = new LinkedHashMap<>(studentTaps.strides());
+            for (int i = 0; i < raw.size(); i++) {
+                arrays.put(assistant.head().outputs().get(i).name(), raw.get(i));
+                strides.put(assistant.head().outputs().get(i).name(), assistant.head().outputs().get(i).stride());
+            }
+            studentTaps = new Taps(arrays, strides);
+        }
         Partition partition = partition(teacherTaps, batch);
-        DistillationInput input = new DistillationInput(s.taps(), teacherTaps, partition, batch.targets(),
+        DistillationInput input = new DistillationInput(studentTaps, teacherTaps, partition, batch.targets(),
                 student.head(), s.headOutputs(), detections, inputShape, progress);
         for (WeightedLoss l : losses) {
             terms.put("kd_" + l.id(), Scalars.mul(l.loss().compute(input), l.weight() * distillWeight));

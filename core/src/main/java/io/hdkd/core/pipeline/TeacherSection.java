@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * {@code teacher.*}: the frozen teacher of a distillation run, either an hdkd run ({@code teacher.run}, its trained
@@ -26,6 +28,7 @@ import java.util.List;
 public final class TeacherSection {
 
     static final String RUN = "run";
+    static final String OVERRIDES = "overrides";
     static final String ONNX_PATH = "onnx.path";
     static final String ONNX_INPUT = "onnx.input";
     static final String ONNX_OUTPUTS = "onnx.outputs";
@@ -35,6 +38,9 @@ public final class TeacherSection {
 
     public static final ConfigSection SECTION = new ConfigSection("teacher", List.of(
             OptionSpec.path(RUN, "", "An hdkd run folder (or its model/ folder): its trained detector is the teacher."),
+            OptionSpec.list(OVERRIDES, "", "key=value pairs replacing keys of the teacher run's configuration when it"
+                    + " is loaded, e.g. model.head.score-threshold=0.25 (decode fewer candidates for the detections"
+                    + " loss); only with " + "teacher.run"),
             OptionSpec.path(ONNX_PATH, "", "An ONNX model as the teacher, run by ONNX Runtime (instead of teacher.run)."),
             OptionSpec.string(ONNX_INPUT, "images", "The ONNX graph input that takes the N x 3 x H x W image batch."),
             OptionSpec.list(ONNX_OUTPUTS, "", "ONNX outputs to tap: name:stride for feature maps (e.g. p3:8, p4:16), "
@@ -103,7 +109,7 @@ public final class TeacherSection {
         try {
             SavedModel.Loaded loaded;
             try {
-                loaded = SavedModel.load(run, registry, device, manager);
+                loaded = SavedModel.load(run, registry, device, manager, overrides(o));
             } catch (InvalidInputException e) {
                 throw new InvalidInputException(o.prefix() + RUN + ": " + e.getMessage(), e);
             }
@@ -116,6 +122,18 @@ public final class TeacherSection {
             manager.close();
             throw e;
         }
+    }
+
+    private static Map<String, String> overrides(Options o) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : o.getList(OVERRIDES)) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw o.invalid(OVERRIDES, "expected key=value pairs, got '" + pair.strip() + "'");
+            }
+            out.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+        }
+        return out;
     }
 
     private static float[] triple(Options o, String key) {
