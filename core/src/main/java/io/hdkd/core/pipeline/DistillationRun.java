@@ -276,7 +276,9 @@ public final class DistillationRun {
                     throw new InvalidInputException(name + " reads head outputs such as class logits, which need the "
                             + "same head type; teacher is " + (pair.teacherHeadType() == null ? "headless (features "
                             + "only)" : pair.teacherHeadType()) + ", student is " + pair.studentHeadType()
-                            + ": use a feature loss (fitnet, pkd, cwd)");
+                            + ": use a feature loss (fitnet, pkd, cwd)" + (pair.teacherHeadType() == null ? ""
+                            : ", or give the student an assistant head of the teacher's type ("
+                            + ComponentSlot.ASSISTANT.typeKey() + " = " + pair.teacherHeadType() + ")"));
                 }
                 if (teacherClasses >= 0 && teacherClasses != context.numClasses()) {
                     throw new InvalidInputException(name + " compares class outputs, but the teacher predicts "
