@@ -33,6 +33,9 @@ public final class Trainer {
     public interface StepFunction {
         LossTerms loss(ParameterStore ps, DetectionBatch batch);
 
+        /** Called before each {@link #loss} with the step about to be taken, for schedules. */
+        default void beforeStep(io.hdkd.api.TrainingProgress progress) {}
+
         /** What the last {@link #loss} call measured besides losses (e.g. a teacher's forward time in ms). */
         default Map<String, Double> measures() {
             return Map.of();
@@ -133,6 +136,7 @@ public final class Trainer {
                 for (int b = first; b < perEpoch && batches.hasNext(); b++) {
                     StepRecord record;
                     try (DetectionBatch batch = batches.next()) {
+                        stepFunction.beforeStep(new io.hdkd.api.TrainingProgress(state.step(), totalSteps));
                         record = step(ps, params, batch, epoch, b, state.step());
                     }
                     String grew = growth.afterStep(record.step(), epochManager);
