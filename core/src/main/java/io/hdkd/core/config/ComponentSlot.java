@@ -1,6 +1,9 @@
 package io.hdkd.core.config;
 
 import io.hdkd.api.ComponentKind;
+import io.hdkd.api.OptionSpec;
+import io.hdkd.api.WeightSchedule;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,6 +18,12 @@ public record ComponentSlot(String prefix, ComponentKind kind, List<String> host
     public static final String WEIGHTS = "weights";
     /** A distillation loss's weight in the total ({@code distill.loss.<id>.weight}); the host applies it. */
     public static final String WEIGHT = "weight";
+    /**
+     * A distillation loss's weight schedule ({@code distill.loss.<id>.schedule}, {@code schedule-warmup}, ...; see
+     * {@link WeightSchedule}); the host applies it to the weight.
+     */
+    public static final String SCHEDULE = "schedule";
+    static final List<OptionSpec> SCHEDULE_OPTIONS = WeightSchedule.options(SCHEDULE, "the loss's weight");
 
     public static final ComponentSlot BACKBONE = new ComponentSlot("model.backbone", ComponentKind.BACKBONE, List.of(WEIGHTS));
     public static final ComponentSlot NECK = new ComponentSlot("model.neck", ComponentKind.NECK, List.of());
@@ -43,7 +52,9 @@ public record ComponentSlot(String prefix, ComponentKind kind, List<String> host
 
     /** The slot of the loss with the given id, {@code distill.loss.<id>}. */
     public static ComponentSlot loss(String id) {
-        return new ComponentSlot(LOSS_PREFIX + "." + id, ComponentKind.LOSS, List.of(WEIGHT));
+        List<String> hostKeys = new ArrayList<>(List.of(WEIGHT));
+        SCHEDULE_OPTIONS.forEach(o -> hostKeys.add(o.key()));
+        return new ComponentSlot(LOSS_PREFIX + "." + id, ComponentKind.LOSS, hostKeys);
     }
 
     public String typeKey() {

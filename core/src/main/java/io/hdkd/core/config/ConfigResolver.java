@@ -5,6 +5,7 @@ import io.hdkd.api.InvalidInputException;
 import io.hdkd.api.Names;
 import io.hdkd.api.OptionSpec;
 import io.hdkd.api.Options;
+import io.hdkd.api.WeightSchedule;
 import io.hdkd.core.plugin.ComponentRegistry;
 import io.hdkd.core.plugin.RegisteredComponent;
 import java.nio.file.Path;
@@ -97,6 +98,7 @@ public final class ConfigResolver {
         Map<String, ConfiguredComponent> losses = new LinkedHashMap<>();
         Optional<Path> weights = Optional.empty();
         Map<String, Double> lossWeights = new LinkedHashMap<>();
+        Map<String, Options> lossSchedules = new LinkedHashMap<>();
         for (ComponentSlot slot : slots) {
             Map<String, String> options = new LinkedHashMap<>(bySlot.getOrDefault(slot.prefix(), Map.of()));
             Map<String, String> host = new LinkedHashMap<>();
@@ -127,6 +129,11 @@ public final class ConfigResolver {
                 String id = slot.prefix().substring(ComponentSlot.LOSS_PREFIX.length() + 1);
                 losses.put(id, configured);
                 lossWeights.put(id, lossWeight(slot, host.get(ComponentSlot.WEIGHT)));
+                Map<String, String> schedule = new LinkedHashMap<>(host);
+                schedule.remove(ComponentSlot.WEIGHT);
+                Options scheduleOptions = Options.of(slot.prefix() + ".", ComponentSlot.SCHEDULE_OPTIONS, schedule);
+                WeightSchedule.of(scheduleOptions, ComponentSlot.SCHEDULE);
+                lossSchedules.put(id, scheduleOptions);
             } else {
                 fixed.put(slot.prefix(), configured);
             }
@@ -139,7 +146,7 @@ public final class ConfigResolver {
                 weights = Optional.of(Path.of(w));
             }
         }
-        return new ResolvedConfig(sections, fixed, lossIds, losses, lossWeights, weights);
+        return new ResolvedConfig(sections, fixed, lossIds, losses, lossWeights, lossSchedules, weights);
     }
 
     private static double lossWeight(ComponentSlot slot, String raw) {

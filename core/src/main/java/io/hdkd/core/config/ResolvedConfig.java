@@ -1,6 +1,7 @@
 package io.hdkd.core.config;
 
 import io.hdkd.api.Options;
+import io.hdkd.api.WeightSchedule;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,6 +24,7 @@ public final class ResolvedConfig {
     private final List<String> lossIds;
     private final Map<String, ConfiguredComponent> losses;
     private final Map<String, Double> lossWeights;
+    private final Map<String, Options> lossSchedules;
     private final Optional<Path> backboneWeights;
 
     ResolvedConfig(
@@ -31,12 +33,14 @@ public final class ResolvedConfig {
             List<String> lossIds,
             Map<String, ConfiguredComponent> losses,
             Map<String, Double> lossWeights,
+            Map<String, Options> lossSchedules,
             Optional<Path> backboneWeights) {
         this.sections = Collections.unmodifiableMap(new LinkedHashMap<>(sections));
         this.slots = Collections.unmodifiableMap(new LinkedHashMap<>(slots));
         this.lossIds = List.copyOf(lossIds);
         this.losses = Collections.unmodifiableMap(new LinkedHashMap<>(losses));
         this.lossWeights = Collections.unmodifiableMap(new LinkedHashMap<>(lossWeights));
+        this.lossSchedules = Collections.unmodifiableMap(new LinkedHashMap<>(lossSchedules));
         this.backboneWeights = backboneWeights;
     }
 
@@ -50,7 +54,7 @@ public final class ResolvedConfig {
         Map<String, ConfiguredComponent> fixed = new LinkedHashMap<>(slots);
         fixed.remove(ComponentSlot.PARTITIONER.prefix());
         fixed.remove(ComponentSlot.ASSISTANT.prefix());
-        return new ResolvedConfig(kept, fixed, List.of(), Map.of(), Map.of(), backboneWeights);
+        return new ResolvedConfig(kept, fixed, List.of(), Map.of(), Map.of(), Map.of(), backboneWeights);
     }
 
     /** The options of a core section, e.g. {@code section("run").getLong("seed")}. */
@@ -89,6 +93,20 @@ public final class ResolvedConfig {
         return w;
     }
 
+    /**
+     * The schedule of loss {@code id}'s weight ({@code distill.loss.<id>.schedule*}; constant when not configured).
+     */
+    public WeightSchedule lossSchedule(String id) {
+        Options o = lossSchedules.get(id);
+        if (o == null) {
+            if (!lossWeights.containsKey(id)) {
+                throw new IllegalArgumentException("no such loss: " + id);
+            }
+            return WeightSchedule.CONSTANT;
+        }
+        return WeightSchedule.of(o, ComponentSlot.SCHEDULE);
+    }
+
     /** {@code model.backbone.weights}: weights to load into the backbone, if given. */
     public Optional<Path> backboneWeights() {
         return backboneWeights;
@@ -117,6 +135,10 @@ public final class ResolvedConfig {
                 ConfiguredComponent c = losses.get(id);
                 putComponent(out, c);
                 out.put(c.slot().key(ComponentSlot.WEIGHT), Double.toString(lossWeights.get(id)));
+                // only a schedule that does something is written, so configurations without one read as before
+                if (!lossSchedule(id).isConstant()) {
+                    lossSchedules.get(id).resolved().forEach((k, v) -> out.put(c.slot().key(k), v));
+                }
             }
         }
         return out;

@@ -14,9 +14,10 @@ import io.hdkd.api.FeatureLevel;
 import io.hdkd.api.ImageTargets;
 import io.hdkd.api.InvalidInputException;
 import io.hdkd.api.LossTerms;
-import io.hdkd.api.TrainingProgress;
 import io.hdkd.api.Partition;
 import io.hdkd.api.Taps;
+import io.hdkd.api.TrainingProgress;
+import io.hdkd.api.WeightSchedule;
 import io.hdkd.core.model.DetectorBlock;
 import io.hdkd.core.data.loader.DetectionBatch;
 import io.hdkd.core.train.Trainer;
@@ -29,12 +30,27 @@ import java.util.Map;
  * One distillation step: the frozen teacher's taps (no graph), the student's forward pass with its taps, the
  * student's own task loss, the partition of the teacher's feature locations (if a partitioner is configured), and
  * each distillation loss. Total = a * task + b * sum(weight_i * loss_i), with {@code a:b} the configured ratio. Each
- * term is reported under its own name, already weighted, so the logged terms add up to the total.
+ * term is reported under its own name, already weighted, so the logged terms add up to the total. A loss's weight
+ * follows its schedule ({@link WeightSchedule}) over the run's progress, which the trainer gives before each step.
  */
 public final class DistillationStep implements Trainer.StepFunction {
 
-    /** A configured distillation loss: its id in the configuration, its weight, the loss. */
-    public record WeightedLoss(String id, double weight, DistillationLoss loss) {}
+    /**
+     * A configured distillation loss: its id in the configuration, its weight, the loss, and the schedule that scales
+     * the weight over the run.
+     */
+    public record WeightedLoss(String id, double weight, DistillationLoss loss, WeightSchedule schedule) {
+
+        /** A loss with a constant weight. */
+        public WeightedLoss(String id, double weight, DistillationLoss loss) {
+            this(id, weight, loss, WeightSchedule.CONSTANT);
+        }
+
+        /** The weight at {@code progress}: the configured weight times the schedule's factor. */
+        public double weightAt(TrainingProgress progress) {
+            return weight * schedule.factor(progress);
+        }
+    }
 
     /**
      * An assistant head on the student's neck (HEAD-style): it reads the student's {@code levels}, trains on the
@@ -64,6 +80,7 @@ public final class DistillationStep implements Trainer.StepFunction {
     private double teacherMillis = Double.NaN;
     private double decodeMillis = Double.NaN;
     private double teacherBoxes = Double.NaN;
+    /** The step being taken, for the weight schedules (set by the trainer before each step). */
     private TrainingProgress progress = TrainingProgress.UNKNOWN;
     /** The last partition, its arrays in a sub-manager of {@code partitionManager}, and how many steps it served. */
     private Partition cachedPartition;
@@ -162,13 +179,14 @@ public final class DistillationStep implements Trainer.StepFunction {
         DistillationInput input = new DistillationInput(studentTaps, teacherTaps, partition, batch.targets(),
                 student.head(), s.headOutputs(), detections, inputShape, progress);
         for (WeightedLoss l : losses) {
-            terms.put("kd_" + l.id(), Scalars.mul(l.loss().compute(input), l.weight() * distillWeight));
+            terms.put("kd_" + l.id(), Scalars.mul(l.loss().compute(input), l.weightAt(progress) * distillWeight));
         }
         return new LossTerms(terms);
     }
 
     /**
-     * The last step's teacher forward time as {@code teacher_ms}, and what each loss reports about itself (e.g. the
+     * The last step's teacher forward time as {@code teacher_ms}, each loss's scheduled weight as
+     * {@code kd_<id>.weight} (before the ratio), and what each loss reports about itself (e.g. the
      * method's combination weights) as {@code kd_<id>.<name>}.
      */
     @Override
@@ -182,6 +200,7 @@ public final class DistillationStep implements Trainer.StepFunction {
             m.put(TEACHER_BOXES, teacherBoxes);
         }
         for (WeightedLoss l : losses) {
+            m.put("kd_" + l.id() + ".weight", l.weightAt(progress));
             l.loss().diagnostics().forEach((k, v) -> m.put("kd_" + l.id() + "." + k, v));
         }
         return m;

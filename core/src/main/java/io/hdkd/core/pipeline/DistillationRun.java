@@ -286,7 +286,7 @@ public final class DistillationRun {
                             + ": use a teacher trained on the same classes, or a feature loss (fitnet, pkd, cwd)");
                 }
             }
-            out.add(new DistillationStep.WeightedLoss(id, config.lossWeight(id), loss));
+            out.add(new DistillationStep.WeightedLoss(id, config.lossWeight(id), loss, config.lossSchedule(id)));
         }
         return out;
     }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hdkd.api.ComponentKind;
 import io.hdkd.api.InvalidInputException;
 import io.hdkd.api.OptionSpec;
+import io.hdkd.api.TrainingProgress;
+import io.hdkd.api.WeightSchedule;
 import io.hdkd.core.plugin.ComponentRegistry;
 import io.hdkd.core.plugin.PluginManager;
 import java.io.IOException;
@@ -129,6 +131,33 @@ class ConfigResolverTest {
         ResolvedConfig student = c.withoutDistillation(List.of("teacher", "distill"));
         assertThat(student.asMap().keySet()).noneMatch(k -> k.startsWith("distill.") || k.startsWith("teacher."))
                 .contains("model.backbone.type");
+    }
+
+    @Test
+    void aLossWeightScheduleIsTheHostsAndIsCheckedAndWrittenBack() {
+        ResolvedConfig c = resolve("model.backbone.type", "tiny", "distill.losses", "a, b",
+                "distill.loss.a.type", "mse", "distill.loss.a.schedule", "step", "distill.loss.a.schedule-warmup", "10",
+                "distill.loss.a.schedule-milestones", "50, 80", "distill.loss.a.schedule-factor", "0.5",
+                "distill.loss.b.type", "mse");
+        assertThat(c.lossSchedule("a").kind()).isEqualTo(WeightSchedule.Kind.STEP);
+        assertThat(c.lossSchedule("a").factor(new TrainingProgress(90, 100))).isEqualTo(0.25);
+        assertThat(c.lossSchedule("b").isConstant()).isTrue();
+        assertThat(c.asMap()).containsEntry("distill.loss.a.schedule", "step")
+                .containsEntry("distill.loss.a.schedule-milestones", "50, 80")
+                .doesNotContainKey("distill.loss.b.schedule");
+        assertThat(resolve(c.asMap()).lossSchedule("a").toString()).isEqualTo(c.lossSchedule("a").toString());
+        assertBadStartingWith("bad value for distill.loss.a.schedule: expected one of [constant, linear-decay, "
+                + "cosine-decay, step], got 'cosine'", "distill.losses", "a", "distill.loss.a.type", "mse",
+                "distill.loss.a.schedule", "cosine");
+        assertBadStartingWith("bad value for distill.loss.a.schedule-milestones: a step schedule needs at least one "
+                + "milestone", "distill.losses", "a", "distill.loss.a.type", "mse", "distill.loss.a.schedule", "step");
+        assertBadStartingWith("bad value for distill.loss.a.schedule-final: must be in [0, 1]", "distill.losses", "a",
+                "distill.loss.a.type", "mse", "distill.loss.a.schedule-final", "2");
+    }
+
+    private static void assertBadStartingWith(String message, String... keyValues) {
+        assertThatThrownBy(() -> resolve(keyValues)).isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith(message);
     }
 
     @Test
