@@ -11,6 +11,7 @@ import io.hdkd.core.data.loader.LoaderConfig;
 import io.hdkd.core.distill.DetectorTeacher;
 import io.hdkd.core.distill.Normalization;
 import io.hdkd.core.distill.OnnxTeacher;
+import io.hdkd.core.distill.OnnxDetectionOutputs;
 import io.hdkd.core.distill.Teacher;
 import io.hdkd.core.plugin.ComponentRegistry;
 import java.nio.file.Path;
@@ -33,6 +34,7 @@ public final class TeacherSection {
     static final String ONNX_INPUT = "onnx.input";
     static final String ONNX_OUTPUTS = "onnx.outputs";
     static final String ONNX_HEAD_TYPE = "onnx.head-type";
+    static final String ONNX_DETECTIONS = "onnx.detections";
     static final String ONNX_MEAN = "onnx.mean";
     static final String ONNX_STD = "onnx.std";
 
@@ -45,6 +47,9 @@ public final class TeacherSection {
             OptionSpec.string(ONNX_INPUT, "images", "The ONNX graph input that takes the N x 3 x H x W image batch."),
             OptionSpec.list(ONNX_OUTPUTS, "", "ONNX outputs to tap: name:stride for feature maps (e.g. p3:8, p4:16), "
                     + "name:stride:kind for head outputs (kind e.g. class_logits_sigmoid)."),
+            OptionSpec.list(ONNX_DETECTIONS, "", "ONNX outputs holding the model's detections, for the detections loss: "
+                    + "boxes:NAME, scores:NAME, labels:NAME, batched ([N, K, 4], [N, K], [N, K], padded with score 0 and "
+                    + "label -1) or one image per run ([K, 4], [K], [K]); see docs/SPI.md."),
             OptionSpec.string(ONNX_HEAD_TYPE, "", "Head type of the ONNX model's head outputs, if it exports any (e.g. "
                     + "retinanet); logit losses need it to equal the student's."),
             OptionSpec.list(ONNX_MEAN, "0.485,0.456,0.406", "Per-channel RGB mean (pixels in [0, 1]) the ONNX model "
@@ -74,8 +79,9 @@ public final class TeacherSection {
             throw new InvalidInputException(o.prefix() + RUN + " and " + o.prefix() + ONNX_PATH
                     + " are both set; a distillation run has one teacher: set exactly one");
         }
-        if (!onnx.isBlank() && o.getList(ONNX_OUTPUTS).isEmpty()) {
-            throw new InvalidInputException("missing " + o.prefix() + ONNX_OUTPUTS + ": name the ONNX outputs to tap "
+        if (!onnx.isBlank() && o.getList(ONNX_OUTPUTS).isEmpty() && o.getList(ONNX_DETECTIONS).isEmpty()) {
+            throw new InvalidInputException("missing " + o.prefix() + ONNX_OUTPUTS + " (or " + o.prefix() + ONNX_DETECTIONS
+                    + "): name the ONNX outputs to tap "
                     + "as name:stride (e.g. p3:8, p4:16, p5:32)");
         }
     }
@@ -99,7 +105,10 @@ public final class TeacherSection {
         Normalization teacherNorm = normalization(triple(o, ONNX_MEAN), triple(o, ONNX_STD));
         String headType = o.getString(ONNX_HEAD_TYPE).isBlank() ? null : o.getString(ONNX_HEAD_TYPE).strip();
         Path file = Path.of(o.getString(ONNX_PATH));
-        OnnxTeacher teacher = new OnnxTeacher(file, o.getString(ONNX_INPUT), specs, studentNorm, teacherNorm, headType);
+        OnnxDetectionOutputs detections = o.getList(ONNX_DETECTIONS).isEmpty() ? null
+                : OnnxDetectionOutputs.parse(o.prefix() + ONNX_DETECTIONS, o.getList(ONNX_DETECTIONS));
+        OnnxTeacher teacher = new OnnxTeacher(file, o.getString(ONNX_INPUT), specs, studentNorm, teacherNorm, headType,
+                detections);
         return new Opened(teacher, -1, "ONNX model " + file + " (ONNX Runtime)");
     }
 
