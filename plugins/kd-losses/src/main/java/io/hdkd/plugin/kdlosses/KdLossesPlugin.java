@@ -29,6 +29,7 @@ public final class KdLossesPlugin implements HdkdPlugin {
                 .loss(new FitNetLossFactory())
                 .loss(new PkdLossFactory())
                 .loss(new CwdLossFactory())
-                .loss(new HdkdLossFactory());
+                .loss(new HdkdLossFactory())
+                .loss(new LocalizationLossFactory());
     }
 }
