@@ -3,7 +3,9 @@
 finished), the gain over the student alone (paired by seed) and the share of the teacher-student gap recovered; then
 each run's AP by seed.
 
-    python3 scripts/experiments/compare/results_table.py OUT TEACHER_RUN
+    python3 scripts/experiments/compare/results_table.py OUT TEACHER_RUN [--seeds 4,5,6] [--methods alone,pkd,...]
+
+--seeds keeps only those seeds (e.g. the held-out confirmation seeds); --methods only those methods, in that order.
 """
 import json
 import os
@@ -37,12 +39,24 @@ def fmt_signed(values):
     return f"{statistics.mean(values):+.3f} ± {statistics.stdev(values):.3f}"
 
 
+def option(name):
+    if name in sys.argv:
+        return sys.argv[sys.argv.index(name) + 1].split(",")
+    return None
+
+
 def main():
     out, teacher_run = sys.argv[1], sys.argv[2]
+    keep_seeds = option("--seeds")
+    keep_methods = option("--methods")
     teacher = final_eval(teacher_run)
     runs = {}
     for name in sorted(os.listdir(out)):
         m = re.fullmatch(r"(.+)-s(\d+)", name)
+        if keep_seeds is not None and m and m.group(2) not in keep_seeds:
+            continue
+        if keep_methods is not None and m and m.group(1) not in keep_methods:
+            continue
         if m and os.path.isdir(os.path.join(out, name)):
             e = final_eval(os.path.join(out, name))
             if e is not None:
@@ -54,6 +68,8 @@ def main():
     known = ["alone", "fitnet", "pkd", "cwd", "kl", "pkd-kl", "hdkd-partition", "hdkd-split", "hdkd-combination",
              "hdkd-full"]
     order = [k for k in known if k in runs] + sorted(k for k in runs if k not in known)
+    if keep_methods is not None:
+        order = [k for k in keep_methods if k in runs]
     for method in order:
         by_seed = runs.get(method, {})
         seeds = sorted(by_seed)

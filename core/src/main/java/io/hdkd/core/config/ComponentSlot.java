@@ -30,13 +30,19 @@ public record ComponentSlot(String prefix, ComponentKind kind, List<String> host
     public static final ComponentSlot HEAD = new ComponentSlot("model.head", ComponentKind.HEAD, List.of());
     public static final ComponentSlot PARTITIONER =
             new ComponentSlot("distill.partitioner", ComponentKind.PARTITIONER, List.of());
+    /**
+     * An assistant head (HEAD-style) of the teacher's head type on the student's neck during distillation: it trains
+     * on the ground truth and on the losses that need the teacher's head type, shaping the student's backbone and
+     * neck, and is dropped when the student is saved.
+     */
+    public static final ComponentSlot ASSISTANT = new ComponentSlot("distill.assistant", ComponentKind.HEAD, List.of());
 
     /** The named list of distillation losses, each configured under {@code distill.loss.<id>}. */
     public static final String LOSSES_KEY = "distill.losses";
     public static final String LOSS_PREFIX = "distill.loss";
 
     /** The fixed slots, in the order a resolved configuration lists them. */
-    public static final List<ComponentSlot> FIXED = List.of(BACKBONE, NECK, HEAD, PARTITIONER);
+    public static final List<ComponentSlot> FIXED = List.of(BACKBONE, NECK, HEAD, PARTITIONER, ASSISTANT);
 
     public ComponentSlot {
         Objects.requireNonNull(prefix, "prefix");

@@ -53,6 +53,7 @@ public final class ResolvedConfig {
         sectionPrefixes.forEach(kept::remove);
         Map<String, ConfiguredComponent> fixed = new LinkedHashMap<>(slots);
         fixed.remove(ComponentSlot.PARTITIONER.prefix());
+        fixed.remove(ComponentSlot.ASSISTANT.prefix());
         return new ResolvedConfig(kept, fixed, List.of(), Map.of(), Map.of(), Map.of(), backboneWeights);
     }
 

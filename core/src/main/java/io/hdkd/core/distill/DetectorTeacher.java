@@ -6,8 +6,13 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import io.hdkd.api.Detection;
 import io.hdkd.api.FeatureLevel;
 import io.hdkd.api.HeadOutput;
+import io.hdkd.api.ImageMeta;
+import io.hdkd.api.ImageTargets;
 import io.hdkd.api.Taps;
 import io.hdkd.core.model.DetectorBlock;
 import java.util.ArrayList;
@@ -54,6 +59,43 @@ public final class DetectorTeacher implements Teacher {
         try {
             NDArray x = studentNorm.convert(images, teacherNorm);
             return detector.forwardTaps(new ParameterStore(images.getManager(), false), x, false).taps();
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+    }
+
+    @Override
+    public boolean givesDetections() {
+        return true;
+    }
+
+    /**
+     * The head's own decoding (its score threshold, NMS and detection limit) with an identity mapping: each image's
+     * "original" is the network input itself (scale 1, the padded size), so the boxes stay in input pixels.
+     */
+    @Override
+    public List<ImageTargets> detections(Taps taps, Shape inputShape) {
+        NDList raw = new NDList();
+        for (HeadOutput o : detector.head().outputs()) {
+            raw.add(taps.get(o.name()));
+        }
+        long batch = raw.get(0).getShape().get(0);
+        int h = (int) inputShape.get(inputShape.dimension() - 2);
+        int w = (int) inputShape.get(inputShape.dimension() - 1);
+        List<ImageMeta> metas = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            metas.add(new ImageMeta(i, w, h, 1f, 1f));
+        }
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            List<List<Detection>> decoded = detector.head().decode(raw, metas, new Shape(h, w));
+            NDManager m = raw.get(0).getManager();
+            List<ImageTargets> out = new ArrayList<>();
+            for (List<Detection> image : decoded) {
+                out.add(TeacherDetections.toTargets(image, m));
+            }
+            return out;
         } finally {
             JniUtils.setGradMode(grad);
         }

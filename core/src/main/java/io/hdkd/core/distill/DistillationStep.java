@@ -5,10 +5,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import ai.djl.ndarray.NDList;
+import io.hdkd.api.DetectorHead;
 import io.hdkd.api.DistillationInput;
 import io.hdkd.api.DistillationLoss;
 import io.hdkd.api.FeaturePartitioner;
 import io.hdkd.api.FeatureLevel;
+import io.hdkd.api.ImageTargets;
+import io.hdkd.api.InvalidInputException;
 import io.hdkd.api.LossTerms;
 import io.hdkd.api.Partition;
 import io.hdkd.api.Taps;
@@ -48,8 +52,19 @@ public final class DistillationStep implements Trainer.StepFunction {
         }
     }
 
+    /**
+     * An assistant head on the student's neck (HEAD-style): it reads the student's {@code levels}, trains on the
+     * ground truth with weight {@code weight} (times the task weight), and its raw outputs join the student's taps
+     * under their own names, so that losses on the teacher's head outputs (e.g. {@code kl}) reach it.
+     */
+    public record Assistant(DetectorHead head, List<String> levels, double weight) {}
+
     /** The metrics key of the teacher's forward time per step, in milliseconds. */
     public static final String TEACHER_MS = "teacher_ms";
+    /** The metrics key of the time spent decoding the teacher's detections per step, in milliseconds. */
+    public static final String TEACHER_DECODE_MS = "teacher_decode_ms";
+    /** The metrics key of the teacher's detections per image in the step (before any loss filters them). */
+    public static final String TEACHER_BOXES = "teacher_boxes";
 
     private final DetectorBlock student;
     private final Teacher teacher;
@@ -60,7 +75,11 @@ public final class DistillationStep implements Trainer.StepFunction {
     private final double distillWeight;
     private final int partitionEvery;
     private final NDManager partitionManager;
+    private final boolean needsDetections;
+    private Assistant assistant;
     private double teacherMillis = Double.NaN;
+    private double decodeMillis = Double.NaN;
+    private double teacherBoxes = Double.NaN;
     /** The step being taken, for the weight schedules (set by the trainer before each step). */
     private TrainingProgress progress = TrainingProgress.UNKNOWN;
     /** The last partition, its arrays in a sub-manager of {@code partitionManager}, and how many steps it served. */
@@ -98,6 +117,19 @@ public final class DistillationStep implements Trainer.StepFunction {
         this.partitionLevels = List.copyOf(partitionLevels);
         this.taskWeight = taskWeight;
         this.distillWeight = distillWeight;
+        this.needsDetections = this.losses.stream().anyMatch(l -> l.loss().needsTeacherDetections());
+        for (WeightedLoss l : this.losses) {
+            if (l.loss().needsTeacherDetections() && !teacher.givesDetections()) {
+                throw new InvalidInputException("distill.loss." + l.id() + " needs the teacher's detections, but the"
+                        + " teacher gives none (an ONNX teacher needs teacher.onnx.detections)");
+            }
+        }
+    }
+
+    /** Trains {@code assistant} beside the student (null: none). */
+    public DistillationStep withAssistant(Assistant assistant) {
+        this.assistant = assistant;
+        return this;
     }
 
     @Override
@@ -119,8 +151,33 @@ public final class DistillationStep implements Trainer.StepFunction {
             LossTerms task = student.head().loss(s.headOutputs(), batch.targets(), inputShape);
             task.terms().forEach((k, v) -> terms.put("task_" + k, Scalars.mul(v, taskWeight)));
         }
+        List<ImageTargets> detections = List.of();
+        if (needsDetections) {
+            long d0 = System.nanoTime();
+            detections = teacher.detections(teacherTaps, inputShape);
+            decodeMillis = (System.nanoTime() - d0) / 1e6;
+            teacherBoxes = detections.stream().mapToLong(t -> t.labels().size()).average().orElse(0);
+        }
+        Taps studentTaps = s.taps();
+        if (assistant != null) {
+            NDList levels = new NDList();
+            for (String name : assistant.levels()) {
+                levels.add(studentTaps.get(name));
+            }
+            NDList raw = assistant.head().block().forward(ps, levels, true);
+            LossTerms own = assistant.head().loss(raw, batch.targets(), inputShape);
+            own.terms().forEach((k, v) -> terms.put("assistant_" + k, Scalars.mul(v, taskWeight * assistant.weight())));
+            Map<String, NDArray> arrays = new LinkedHashMap<>(studentTaps.arrays());
+            Map<String, Integer> strides = new LinkedHashMap<>(studentTaps.strides());
+            for (int i = 0; i < raw.size(); i++) {
+                arrays.put(assistant.head().outputs().get(i).name(), raw.get(i));
+                strides.put(assistant.head().outputs().get(i).name(), assistant.head().outputs().get(i).stride());
+            }
+            studentTaps = new Taps(arrays, strides);
+        }
         Partition partition = partition(teacherTaps, batch);
-        DistillationInput input = new DistillationInput(s.taps(), teacherTaps, partition, batch.targets());
+        DistillationInput input = new DistillationInput(studentTaps, teacherTaps, partition, batch.targets(),
+                student.head(), s.headOutputs(), detections, inputShape, progress);
         for (WeightedLoss l : losses) {
             terms.put("kd_" + l.id(), Scalars.mul(l.loss().compute(input), l.weightAt(progress) * distillWeight));
         }
@@ -137,6 +194,10 @@ public final class DistillationStep implements Trainer.StepFunction {
         Map<String, Double> m = new LinkedHashMap<>();
         if (!Double.isNaN(teacherMillis)) {
             m.put(TEACHER_MS, teacherMillis);
+        }
+        if (!Double.isNaN(decodeMillis)) {
+            m.put(TEACHER_DECODE_MS, decodeMillis);
+            m.put(TEACHER_BOXES, teacherBoxes);
         }
         for (WeightedLoss l : losses) {
             m.put("kd_" + l.id() + ".weight", l.weightAt(progress));

@@ -24,6 +24,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import ai.djl.ndarray.types.Shape;
+import io.hdkd.api.ImageTargets;
 import java.util.Locale;
 import java.util.Map;
 
@@ -80,6 +82,12 @@ public final class OnnxTeacher implements Teacher {
     private final List<HeadOutput> outputs;
     private final String headType;
     private boolean stridesChecked;
+    /** The detection outputs, or null when the model gives none. */
+    private OnnxDetectionOutputs detectionOutputs;
+    /** True when the detection outputs are one image's ([K, 4], ...): the model then runs image by image. */
+    private boolean singleImage;
+    /** The last forward pass's detections per image, in the caller's manager. */
+    private List<ImageTargets> lastDetections = List.of();
 
     /**
      * Opens and checks the model.
@@ -93,6 +101,15 @@ public final class OnnxTeacher implements Teacher {
      */
     public OnnxTeacher(Path file, String inputName, List<OutputSpec> specs, Normalization studentNorm,
             Normalization teacherNorm, String headType) {
+        this(file, inputName, specs, studentNorm, teacherNorm, headType, null);
+    }
+
+    /**
+     * Opens and checks the model; with {@code detections}, it also gives the teacher's detections (and may then tap
+     * no feature output at all).
+     */
+    public OnnxTeacher(Path file, String inputName, List<OutputSpec> specs, Normalization studentNorm,
+            Normalization teacherNorm, String headType, OnnxDetectionOutputs detections) {
         this.file = file;
         this.inputName = inputName;
         this.specs = List.copyOf(specs);
@@ -102,7 +119,7 @@ public final class OnnxTeacher implements Teacher {
         if (!Files.isRegularFile(file)) {
             throw new InvalidInputException("teacher.onnx.path: no such file: " + file);
         }
-        if (specs.isEmpty()) {
+        if (specs.isEmpty() && detections == null) {
             throw new InvalidInputException("teacher.onnx.outputs: name at least one output (name:stride)");
         }
         Map<String, Long> channels = checkAgainstGraph();
@@ -129,6 +146,63 @@ public final class OnnxTeacher implements Teacher {
             throw new InvalidInputException("teacher.onnx.path: cannot load " + file + ": " + e.getMessage(), e);
         }
         block = model.getBlock();
+        if (detections != null) {
+            try {
+                withDetections(detections);
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Also reads detections from the model's {@code outputs} (docs/SPI.md's detections format), checked against the
+     * graph: boxes of rank 3 ({@code [N, K, 4]}, batched) or rank 2 ({@code [K, 4]}, one image per run, so the
+     * teacher then runs the model image by image).
+     */
+    private void withDetections(OnnxDetectionOutputs outputs) {
+        ai.djl.engine.Engine.getEngine("OnnxRuntime");
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+                OrtSession session = OrtEnvironment.getEnvironment().createSession(file.toString(), options)) {
+            Map<String, NodeInfo> outs = session.getOutputInfo();
+            int[] ranks = new int[3];
+            for (int i = 0; i < 3; i++) {
+                String name = outputs.names().get(i);
+                NodeInfo info = outs.get(name);
+                if (info == null) {
+                    throw new InvalidInputException("teacher.onnx.detections: " + file.getFileName() + " has no output"
+                            + " named '" + name + "'; its outputs are " + outs.keySet());
+                }
+                ranks[i] = ((TensorInfo) info.getInfo()).getShape().length;
+            }
+            boolean batched = ranks[0] == 3 && ranks[1] == 2 && ranks[2] == 2;
+            boolean single = ranks[0] == 2 && ranks[1] == 1 && ranks[2] == 1;
+            if (!batched && !single) {
+                throw new InvalidInputException("teacher.onnx.detections: boxes, scores and labels of "
+                        + file.getFileName() + " have ranks " + java.util.Arrays.toString(ranks) + "; expected [N, K, 4],"
+                        + " [N, K], [N, K] (a batch) or [K, 4], [K], [K] (one image)");
+            }
+            this.singleImage = single;
+        } catch (OrtException e) {
+            throw new InvalidInputException("teacher.onnx.path: ONNX Runtime cannot open " + file + ": " + e.getMessage(),
+                    e);
+        }
+        this.detectionOutputs = outputs;
+    }
+
+    @Override
+    public boolean givesDetections() {
+        return detectionOutputs != null;
+    }
+
+    /** What the last {@link #forward} read from the detection outputs (scores 0 and labels -1 are padding). */
+    @Override
+    public List<ImageTargets> detections(Taps taps, Shape inputShape) {
+        if (detectionOutputs == null) {
+            return Teacher.super.detections(taps, inputShape);
+        }
+        return lastDetections;
     }
 
     /** Reads the graph's inputs and outputs; returns each mapped output's channel count (-1 if dynamic). */
@@ -173,11 +247,29 @@ public final class OnnxTeacher implements Teacher {
     public Taps forward(NDArray images) {
         NDManager manager = images.getManager();
         NDArray x = studentNorm.convert(images, teacherNorm);
-        x.setName(inputName);
-        NDList raw = block.forward(new ParameterStore(manager, false), new NDList(x), false);
         Map<String, NDArray> byName = new LinkedHashMap<>();
-        for (NDArray a : raw) {
-            byName.put(a.getName(), a);
+        if (detectionOutputs != null && singleImage) {
+            // A one-image model: run it per image, stack the feature outputs, keep each image's detections.
+            long n = x.getShape().get(0);
+            Map<String, NDList> perImage = new LinkedHashMap<>();
+            List<ImageTargets> detections = new ArrayList<>();
+            for (long i = 0; i < n; i++) {
+                Map<String, NDArray> one = run(x.get(i + ":" + (i + 1)), manager);
+                one.forEach((k, v) -> perImage.computeIfAbsent(k, key -> new NDList()).add(v));
+                detections.add(imageDetections(one, manager, -1));
+            }
+            perImage.forEach((k, v) -> byName.put(k, detectionOutputs.names().contains(k) ? v.get(0)
+                    : ai.djl.ndarray.NDArrays.concat(v, 0)));
+            lastDetections = List.copyOf(detections);
+        } else {
+            byName.putAll(run(x, manager));
+            if (detectionOutputs != null) {
+                List<ImageTargets> detections = new ArrayList<>();
+                for (int i = 0; i < x.getShape().get(0); i++) {
+                    detections.add(imageDetections(byName, manager, i));
+                }
+                lastDetections = List.copyOf(detections);
+            }
         }
         Map<String, NDArray> arrays = new LinkedHashMap<>();
         Map<String, Integer> strides = new LinkedHashMap<>();
@@ -188,8 +280,7 @@ public final class OnnxTeacher implements Teacher {
             if (a == null) {
                 throw new IllegalStateException("ONNX Runtime returned no output " + s.name() + "; got " + byName.keySet());
             }
-            // Bring the result into the caller's engine and manager: arithmetic on ORT arrays falls back anyway.
-            NDArray local = manager.from(a);
+            NDArray local = a;
             if (!stridesChecked && s.kind() == null) {
                 long oh = local.getShape().get(2);
                 long ow = local.getShape().get(3);
@@ -204,6 +295,43 @@ public final class OnnxTeacher implements Teacher {
         }
         stridesChecked = true;
         return new Taps(arrays, strides);
+    }
+
+    /** One run of the model, every output brought into the caller's manager and engine, by output name. */
+    private Map<String, NDArray> run(NDArray x, NDManager manager) {
+        x.setName(inputName);
+        NDList raw = block.forward(new ParameterStore(manager, false), new NDList(x), false);
+        Map<String, NDArray> byName = new LinkedHashMap<>();
+        for (NDArray a : raw) {
+            // Bring the result into the caller's engine and manager: arithmetic on ORT arrays falls back anyway.
+            byName.put(a.getName(), manager.from(a));
+        }
+        return byName;
+    }
+
+    /**
+     * Image {@code i}'s detections ({@code i < 0}: the outputs are one image's) as scored targets, padding rows
+     * (score 0 or label below 0) dropped.
+     */
+    private ImageTargets imageDetections(Map<String, NDArray> outputs, NDManager manager, int i) {
+        NDArray boxes = outputs.get(detectionOutputs.boxes());
+        NDArray scores = outputs.get(detectionOutputs.scores());
+        NDArray labels = outputs.get(detectionOutputs.labels());
+        if (i >= 0) {
+            boxes = boxes.get(i);
+            scores = scores.get(i);
+            labels = labels.get(i);
+        }
+        float[] b = boxes.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        float[] s = scores.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        long[] l = labels.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
+        List<io.hdkd.api.Detection> kept = new ArrayList<>();
+        for (int k = 0; k < s.length; k++) {
+            if (s[k] > 0 && l[k] >= 0) {
+                kept.add(new io.hdkd.api.Detection((int) l[k], s[k], b[4 * k], b[4 * k + 1], b[4 * k + 2], b[4 * k + 3]));
+            }
+        }
+        return TeacherDetections.toTargets(kept, manager);
     }
 
     private static long ceilDiv(long a, long b) {

@@ -16,6 +16,7 @@ public final class DistillSection {
     public static final String RATIO = "ratio";
     public static final String PARTITION_LEVELS = "partition-levels";
     public static final String PARTITION_EVERY = "partition-every";
+    public static final String ASSISTANT_WEIGHT = "assistant-weight";
 
     public static final ConfigSection SECTION = new ConfigSection("distill", List.of(
             OptionSpec.string(RATIO, "1:1", "a:b, the total loss = a * task loss + b * sum of the weighted "
@@ -23,7 +24,9 @@ public final class DistillSection {
             OptionSpec.list(PARTITION_LEVELS, "", "With distill.partitioner: the teacher taps whose locations it "
                     + "splits, in order (default: the teacher levels the losses read, in the teacher's order)."),
             OptionSpec.integer(PARTITION_EVERY, 1, "With distill.partitioner: re-cluster every this many steps and "
-                    + "reuse the partition in between (for batches of the same shape).")));
+                    + "reuse the partition in between (for batches of the same shape)."),
+            OptionSpec.number(ASSISTANT_WEIGHT, 1.0, "With distill.assistant: the weight of the assistant head's own "
+                    + "task loss (on the ground truth), counted with the task loss (times a of the ratio).")));
 
     /** The ratio {@code a:b} of task loss to distillation losses. */
     public record Ratio(double task, double distill) {

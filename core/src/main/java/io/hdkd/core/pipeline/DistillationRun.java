@@ -30,6 +30,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import ai.djl.ndarray.types.Shape;
+import java.util.Optional;
+import io.hdkd.api.DetectorHead;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -93,9 +96,10 @@ public final class DistillationRun {
                 RunSession session = RunSession.open(config, runDir, resume, force)) {
             log.println("distill: teacher " + opened.description());
             DetectorBlock student = session.buildDetector();
-            DistillationPair pair = pair(student, teacher);
             ComponentContext context = new ComponentContext(session.data().train().numClasses(), List.of(),
                     session.device(), config.seed());
+            DetectorHead assistant = assistant(config, student, teacher, context, session, log);
+            DistillationPair pair = pair(student, teacher, assistant);
             List<DistillationStep.WeightedLoss> losses;
             try {
                 losses = createLosses(config, pair, opened.numClasses(), context);
@@ -108,6 +112,9 @@ public final class DistillationRun {
                 throw e;
             }
             Map<String, Block> adapters = new LinkedHashMap<>();
+            if (assistant != null) {
+                adapters.put("assistant", assistant.block());
+            }
             for (DistillationStep.WeightedLoss l : losses) {
                 l.loss().adapter().ifPresent(a -> {
                     a.initialize(session.manager(), DataType.FLOAT32);
@@ -127,6 +134,11 @@ public final class DistillationRun {
             }
             DistillationStep step = new DistillationStep(student, teacher, losses, partitioner, partitionLevels,
                     partitionEvery, session.manager(), ratio.task(), ratio.distill());
+            if (assistant != null) {
+                step.withAssistant(new DistillationStep.Assistant(assistant,
+                        student.headLevels().stream().map(FeatureLevel::name).toList(),
+                        config.section(DistillSection.SECTION.prefix()).getDouble(DistillSection.ASSISTANT_WEIGHT)));
+            }
             TrainingRun.Outcome run = session.train(model, student, step, config.withoutDistillation(DISTILL_SECTIONS),
                     resume, "distill", log);
             return summarise(run, opened.description(), teacherParameters(teacher));
@@ -189,12 +201,53 @@ public final class DistillationRun {
 
     /** The pair the losses are sized from: every tap of both detectors and their head types. */
     static DistillationPair pair(DetectorBlock student, Teacher teacher) {
+        return pair(student, teacher, null);
+    }
+
+    /**
+     * The pair the losses are sized from. With an assistant head, the student side's head outputs and type are the
+     * assistant's: losses on head outputs (e.g. {@code kl}) train the assistant, whose gradients reach the student's
+     * backbone and neck; the student's own head learns from the ground truth and from losses that use it directly
+     * ({@code detections}).
+     */
+    static DistillationPair pair(DetectorBlock student, Teacher teacher, DetectorHead assistant) {
         List<FeatureLevel> studentLevels = new ArrayList<>(student.backbone().levels());
         if (student.neck() != null) {
             studentLevels.addAll(student.neck().levels());
         }
-        return new DistillationPair(studentLevels, teacher.levels(), student.head().outputs(), teacher.outputs(),
-                student.head().type(), teacher.headType());
+        DetectorHead side = assistant != null ? assistant : student.head();
+        return new DistillationPair(studentLevels, teacher.levels(), side.outputs(), teacher.outputs(), side.type(),
+                teacher.headType());
+    }
+
+    /**
+     * The configured assistant head ({@code distill.assistant.type}), reading the student's head levels and sized for
+     * the student's classes, initialised; null when none is configured. It must be of another type than the
+     * student's head (the same type would only duplicate it).
+     */
+    private static DetectorHead assistant(ResolvedConfig config, DetectorBlock student, Teacher teacher,
+            ComponentContext context, RunSession session, PrintStream log) {
+        Optional<ConfiguredComponent> c = config.component(ComponentSlot.ASSISTANT);
+        if (c.isEmpty()) {
+            return null;
+        }
+        String name = ComponentSlot.ASSISTANT.typeKey() + " = " + c.get().type();
+        DetectorHead head;
+        try {
+            head = (DetectorHead) c.get().create(context.withInputLevels(student.headLevels()));
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(name + ": " + e.getMessage(), e);
+        }
+        if (head.type().equals(student.head().type())) {
+            throw new InvalidInputException(name + " is the student's own head type; an assistant head is of the"
+                    + " teacher's type (" + teacher.headType() + ")");
+        }
+        Shape[] levels = session.featureShapes(student);
+        head.block().initialize(session.manager(), DataType.FLOAT32, levels);
+        log.println("distill: assistant " + head.type() + " head on the student's " + student.headLevels().stream()
+                .map(FeatureLevel::name).toList() + (head.type().equals(teacher.headType()) ? ""
+                : " (not the teacher's head type " + teacher.headType() + ")"));
+        return head;
     }
 
     /**
@@ -223,7 +276,9 @@ public final class DistillationRun {
                     throw new InvalidInputException(name + " reads head outputs such as class logits, which need the "
                             + "same head type; teacher is " + (pair.teacherHeadType() == null ? "headless (features "
                             + "only)" : pair.teacherHeadType()) + ", student is " + pair.studentHeadType()
-                            + ": use a feature loss (fitnet, pkd, cwd)");
+                            + ": use a feature loss (fitnet, pkd, cwd)" + (pair.teacherHeadType() == null ? ""
+                            : ", or give the student an assistant head of the teacher's type ("
+                            + ComponentSlot.ASSISTANT.typeKey() + " = " + pair.teacherHeadType() + ")"));
                 }
                 if (teacherClasses >= 0 && teacherClasses != context.numClasses()) {
                     throw new InvalidInputException(name + " compares class outputs, but the teacher predicts "

@@ -110,6 +110,14 @@ final class RunSession implements AutoCloseable {
     }
 
     /** The configured detector ({@code model.*}), initialised from the run's seed, for this run's classes. */
+    /** The shapes of the feature maps {@code detector}'s head reads, for a batch of one at the loader's size. */
+    ai.djl.ndarray.types.Shape[] featureShapes(DetectorBlock detector) {
+        ai.djl.ndarray.types.Shape[] shapes = detector.backbone().block().getOutputShapes(
+                new ai.djl.ndarray.types.Shape[] {new ai.djl.ndarray.types.Shape(1, 3, loaderConfig.size(),
+                        loaderConfig.size())});
+        return detector.neck() == null ? shapes : detector.neck().block().getOutputShapes(shapes);
+    }
+
     DetectorBlock buildDetector() {
         return DetectorBuilder.build(config, data.train().numClasses(), loaderConfig.size(), device, manager);
     }

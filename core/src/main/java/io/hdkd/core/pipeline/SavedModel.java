@@ -76,6 +76,16 @@ public final class SavedModel {
      * @param registry the loaded plugins (the configuration's component types must be among them)
      */
     public static Loaded load(Path path, ComponentRegistry registry, Device device, NDManager manager) {
+        return load(path, registry, device, manager, Map.of());
+    }
+
+    /**
+     * As {@link #load(Path, ComponentRegistry, Device, NDManager)}, with {@code overrides} replacing keys of the saved
+     * configuration before the detector is built (e.g. how a teacher's head decodes); each key must be one the saved
+     * configuration could hold, as for {@code --set}.
+     */
+    public static Loaded load(Path path, ComponentRegistry registry, Device device, NDManager manager,
+            Map<String, String> overrides) {
         Path dir = Files.isDirectory(path.resolve(DIR)) ? path.resolve(DIR) : path;
         for (String f : List.of(PARAMS, CONFIG, CATEGORIES)) {
             if (!Files.isRegularFile(dir.resolve(f))) {
@@ -83,7 +93,8 @@ public final class SavedModel {
                         + "); point at a run folder whose training finished, or its model/ folder");
             }
         }
-        Map<String, String> raw = ConfigFiles.read(dir.resolve(CONFIG));
+        Map<String, String> raw = new java.util.LinkedHashMap<>(ConfigFiles.read(dir.resolve(CONFIG)));
+        raw.putAll(overrides);
         ResolvedConfig config = new ConfigResolver(registry, Pipelines.schema()).resolve(raw);
         List<Category> categories = readCategories(dir.resolve(CATEGORIES));
         LoaderConfig loader = LoaderConfig.fromOptions(config.section(LoaderConfig.SECTION));

@@ -11,12 +11,15 @@ import io.hdkd.core.data.loader.LoaderConfig;
 import io.hdkd.core.distill.DetectorTeacher;
 import io.hdkd.core.distill.Normalization;
 import io.hdkd.core.distill.OnnxTeacher;
+import io.hdkd.core.distill.OnnxDetectionOutputs;
 import io.hdkd.core.distill.Teacher;
 import io.hdkd.core.plugin.ComponentRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * {@code teacher.*}: the frozen teacher of a distillation run, either an hdkd run ({@code teacher.run}, its trained
@@ -26,19 +29,27 @@ import java.util.List;
 public final class TeacherSection {
 
     static final String RUN = "run";
+    static final String OVERRIDES = "overrides";
     static final String ONNX_PATH = "onnx.path";
     static final String ONNX_INPUT = "onnx.input";
     static final String ONNX_OUTPUTS = "onnx.outputs";
     static final String ONNX_HEAD_TYPE = "onnx.head-type";
+    static final String ONNX_DETECTIONS = "onnx.detections";
     static final String ONNX_MEAN = "onnx.mean";
     static final String ONNX_STD = "onnx.std";
 
     public static final ConfigSection SECTION = new ConfigSection("teacher", List.of(
             OptionSpec.path(RUN, "", "An hdkd run folder (or its model/ folder): its trained detector is the teacher."),
+            OptionSpec.list(OVERRIDES, "", "key=value pairs replacing keys of the teacher run's configuration when it"
+                    + " is loaded, e.g. model.head.score-threshold=0.25 (decode fewer candidates for the detections"
+                    + " loss); only with " + "teacher.run"),
             OptionSpec.path(ONNX_PATH, "", "An ONNX model as the teacher, run by ONNX Runtime (instead of teacher.run)."),
             OptionSpec.string(ONNX_INPUT, "images", "The ONNX graph input that takes the N x 3 x H x W image batch."),
             OptionSpec.list(ONNX_OUTPUTS, "", "ONNX outputs to tap: name:stride for feature maps (e.g. p3:8, p4:16), "
                     + "name:stride:kind for head outputs (kind e.g. class_logits_sigmoid)."),
+            OptionSpec.list(ONNX_DETECTIONS, "", "ONNX outputs holding the model's detections, for the detections loss: "
+                    + "boxes:NAME, scores:NAME, labels:NAME, batched ([N, K, 4], [N, K], [N, K], padded with score 0 and "
+                    + "label -1) or one image per run ([K, 4], [K], [K]); see docs/SPI.md."),
             OptionSpec.string(ONNX_HEAD_TYPE, "", "Head type of the ONNX model's head outputs, if it exports any (e.g. "
                     + "retinanet); logit losses need it to equal the student's."),
             OptionSpec.list(ONNX_MEAN, "0.485,0.456,0.406", "Per-channel RGB mean (pixels in [0, 1]) the ONNX model "
@@ -68,8 +79,9 @@ public final class TeacherSection {
             throw new InvalidInputException(o.prefix() + RUN + " and " + o.prefix() + ONNX_PATH
                     + " are both set; a distillation run has one teacher: set exactly one");
         }
-        if (!onnx.isBlank() && o.getList(ONNX_OUTPUTS).isEmpty()) {
-            throw new InvalidInputException("missing " + o.prefix() + ONNX_OUTPUTS + ": name the ONNX outputs to tap "
+        if (!onnx.isBlank() && o.getList(ONNX_OUTPUTS).isEmpty() && o.getList(ONNX_DETECTIONS).isEmpty()) {
+            throw new InvalidInputException("missing " + o.prefix() + ONNX_OUTPUTS + " (or " + o.prefix() + ONNX_DETECTIONS
+                    + "): name the ONNX outputs to tap "
                     + "as name:stride (e.g. p3:8, p4:16, p5:32)");
         }
     }
@@ -93,7 +105,10 @@ public final class TeacherSection {
         Normalization teacherNorm = normalization(triple(o, ONNX_MEAN), triple(o, ONNX_STD));
         String headType = o.getString(ONNX_HEAD_TYPE).isBlank() ? null : o.getString(ONNX_HEAD_TYPE).strip();
         Path file = Path.of(o.getString(ONNX_PATH));
-        OnnxTeacher teacher = new OnnxTeacher(file, o.getString(ONNX_INPUT), specs, studentNorm, teacherNorm, headType);
+        OnnxDetectionOutputs detections = o.getList(ONNX_DETECTIONS).isEmpty() ? null
+                : OnnxDetectionOutputs.parse(o.prefix() + ONNX_DETECTIONS, o.getList(ONNX_DETECTIONS));
+        OnnxTeacher teacher = new OnnxTeacher(file, o.getString(ONNX_INPUT), specs, studentNorm, teacherNorm, headType,
+                detections);
         return new Opened(teacher, -1, "ONNX model " + file + " (ONNX Runtime)");
     }
 
@@ -103,7 +118,7 @@ public final class TeacherSection {
         try {
             SavedModel.Loaded loaded;
             try {
-                loaded = SavedModel.load(run, registry, device, manager);
+                loaded = SavedModel.load(run, registry, device, manager, overrides(o));
             } catch (InvalidInputException e) {
                 throw new InvalidInputException(o.prefix() + RUN + ": " + e.getMessage(), e);
             }
@@ -116,6 +131,18 @@ public final class TeacherSection {
             manager.close();
             throw e;
         }
+    }
+
+    private static Map<String, String> overrides(Options o) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : o.getList(OVERRIDES)) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw o.invalid(OVERRIDES, "expected key=value pairs, got '" + pair.strip() + "'");
+            }
+            out.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+        }
+        return out;
     }
 
     private static float[] triple(Options o, String key) {

@@ -229,6 +229,37 @@ class DistillationRunTest {
     }
 
     @Test
+    void anAssistantHeadOfTheTeachersTypeTakesLogitKdAcrossHeadsAndIsDroppedAtSave(@TempDir Path tmp)
+            throws Exception {
+        Map<String, String> keys = with(cornerNetStudent(), "teacher.run", retinaTeacher.toString(),
+                "distill.assistant.type", "retinanet", "distill.assistant.num-convs", "1",
+                "distill.assistant-weight", "0.5", "distill.losses", "kl", "distill.loss.kl.type", "kl");
+        Path run = tmp.resolve("run");
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        DistillationRun.distill(resolve(keys), registry, run, false, false, new PrintStream(log, true));
+        assertThat(log.toString()).contains("distill: assistant retinanet head on the student's [p3, p4, p5]");
+        List<JsonObject> steps = MetricsLog.read(run.resolve(MetricsLog.STEPS));
+        assertThat(steps).hasSize(3).allSatisfy(s -> {
+            assertThat(s.keySet()).contains("loss_task_heatmap", "loss_assistant_cls", "loss_assistant_box",
+                    "loss_kd_kl");
+            assertThat(s.get("loss_kd_kl").getAsDouble()).isPositive().isFinite();
+        });
+        // The student alone is saved: a CornerNet detector without the assistant, loadable on its own.
+        String saved = Files.readString(run.resolve("model/config.properties"));
+        assertThat(saved).doesNotContain("distill.").contains("model.head.type = cornernet");
+        try (NDManager m = NDManager.newBaseManager()) {
+            assertThat(SavedModel.load(run, registry, Device.cpu(), m).detector().head().type())
+                    .isEqualTo("cornernet");
+        }
+
+        Map<String, String> same = with(keys, "distill.assistant.type", "cornernet");
+        same.remove("distill.assistant.num-convs");
+        assertThatThrownBy(() -> DistillationRun.distill(resolve(same), registry, tmp.resolve("refused"), false,
+                false, QUIET)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("distill.assistant.type = cornernet is the student's own head type");
+    }
+
+    @Test
     void onnxTeacherFromTheTorchvisionExport(@TempDir Path tmp) throws Exception {
         Path onnx = Path.of(DistillationRunTest.class.getResource("/onnx/retinanet_fpn_teacher.onnx").toURI());
         Map<String, String> keys = with(student(), "teacher.onnx.path", onnx.toString(),

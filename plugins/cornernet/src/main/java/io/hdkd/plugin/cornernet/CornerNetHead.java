@@ -94,24 +94,36 @@ public final class CornerNetHead implements DetectorHead {
         CornerTargets t = CornerTargets.build(targets, numClasses, height, width, stride, lossConfig.minOverlap(),
                 manager);
         int objects = t.numObjects();
-
-        NDArray heatmap = CornerLosses.focal(tlHeat, t.tlHeatmap(), objects)
-                .add(CornerLosses.focal(rawOutputs.get(1), t.brHeatmap(), objects));
+        // Soft targets (scored boxes): corners of strength s, embedding and offset terms weighted by s.
+        float[] weights = t.soft() ? t.score() : null;
+        NDArray heatmap = t.soft()
+                ? CornerLosses.softFocal(tlHeat, t.tlHeatmap(), t.tlPeak(), t.heatmapWeight())
+                        .add(CornerLosses.softFocal(rawOutputs.get(1), t.brHeatmap(), t.brPeak(), t.heatmapWeight()))
+                : CornerLosses.focal(tlHeat, t.tlHeatmap(), objects)
+                        .add(CornerLosses.focal(rawOutputs.get(1), t.brHeatmap(), objects));
 
         long plane = (long) height * width;
         NDArray tlEmb = gather(rawOutputs.get(2), t, t.tlCell(), 0, 1, plane);
         NDArray brEmb = gather(rawOutputs.get(3), t, t.brCell(), 0, 1, plane);
         int images = targets.size();
         // all images at once: a per-image loop would cost a dozen ops per image and step
-        NDArray pull = CornerLosses.pullSum(tlEmb, brEmb, t.image());
-        NDArray push = CornerLosses.pushSum(tlEmb, brEmb, t.image(), lossConfig.pushMargin());
+        NDArray pull = CornerLosses.pullSum(tlEmb, brEmb, t.image(), weights);
+        NDArray push = CornerLosses.pushSum(tlEmb, brEmb, t.image(), weights, lossConfig.pushMargin());
         // Scalars, not NDArray.mul(Number): DJL frees a Number operand autograd still needs (docs/DJL.md)
         pull = Scalars.mul(pull, lossConfig.pullWeight() / (double) Math.max(images, 1));
         push = Scalars.mul(push, lossConfig.pushWeight() / (double) Math.max(images, 1));
 
-        NDArray offset = offsetLoss(rawOutputs.get(4), t, t.tlCell(), t.tlOffset(), plane)
-                .add(offsetLoss(rawOutputs.get(5), t, t.brCell(), t.brOffset(), plane));
-        offset = Scalars.mul(offset, lossConfig.offsetWeight() / (double) Math.max(objects, 1));
+        NDArray offset = offsetLoss(rawOutputs.get(4), t, t.tlCell(), t.tlOffset(), weights, plane)
+                .add(offsetLoss(rawOutputs.get(5), t, t.brCell(), t.brOffset(), weights, plane));
+        double offsetNorm = Math.max(objects, 1);
+        if (weights != null) {
+            double sum = 0;
+            for (float w : weights) {
+                sum += w;
+            }
+            offsetNorm = Math.max(sum, 1e-6);
+        }
+        offset = Scalars.mul(offset, lossConfig.offsetWeight() / offsetNorm);
 
         Map<String, NDArray> terms = new LinkedHashMap<>();
         terms.put("heatmap", heatmap);
@@ -121,7 +133,9 @@ public final class CornerNetHead implements DetectorHead {
         return new LossTerms(terms);
     }
 
-    private static NDArray offsetLoss(NDArray prediction, CornerTargets t, int[] cells, float[] target, long plane) {
+    /** Smooth L1 at the objects' corner cells, summed; each object's term weighted by {@code weights} if given. */
+    private static NDArray offsetLoss(NDArray prediction, CornerTargets t, int[] cells, float[] target,
+            float[] weights, long plane) {
         // one gather for x and y: the objects' x offsets (channel 0), then their y offsets (channel 1)
         int m = cells.length;
         long[] index = new long[2 * m];
@@ -134,7 +148,15 @@ public final class CornerNetHead implements DetectorHead {
         }
         NDManager manager = prediction.getManager();
         NDArray predicted = prediction.reshape(-1).take(manager, manager.create(index));
-        return CornerLosses.smoothL1Sum(predicted, manager.create(expected));
+        if (weights == null) {
+            return CornerLosses.smoothL1Sum(predicted, manager.create(expected));
+        }
+        float[] w = new float[2 * m];
+        for (int k = 0; k < m; k++) {
+            w[k] = weights[k];
+            w[m + k] = weights[k];
+        }
+        return CornerLosses.smoothL1WeightedSum(predicted, manager.create(expected), manager.create(w));
     }
 
     /** Values of {@code channel} of an N x channels x H x W output at each object's cell, in object order. */
@@ -145,6 +167,12 @@ public final class CornerNetHead implements DetectorHead {
             index[k] = ((long) t.image()[k] * channels + channel) * plane + cells[k];
         }
         return output.reshape(-1).take(output.getManager(), output.getManager().create(index));
+    }
+
+    /** Scored boxes become corners of strength s (see {@link CornerTargets}). */
+    @Override
+    public boolean acceptsSoftTargets() {
+        return true;
     }
 
     @Override

@@ -23,6 +23,13 @@ import java.util.List;
  *
  * <p>Boxes with non-positive width or height are skipped: they have no corners to learn.
  *
+ * <p><b>Soft targets</b> (scored boxes, e.g. a teacher's detections; SPI 2): a box of score {@code s} draws its
+ * Gaussians scaled by {@code s}, so its corners peak at {@code s} instead of 1, and its peak cells are recorded in
+ * {@code tlPeak}/{@code brPeak} (the focal loss treats them as positives of strength {@code s}). Embedding and offset
+ * terms weight it by {@code s}. Several boxes with the same two corner cells in one image (a teacher's class-wise
+ * duplicates of one object) share one embedding and offset entry, the best-scored one's; their heatmaps all count.
+ * A box of score 0 is skipped, exactly as an absent box; score 1 draws exactly the ground-truth heatmaps.
+ *
  * @param tlHeatmap N x C x H x W, 1 exactly at top-left corners
  * @param brHeatmap N x C x H x W
  * @param image per object, the image it belongs to
@@ -31,13 +38,24 @@ import java.util.List;
  * @param tlOffset per object, (dx, dy) interleaved
  * @param brOffset per object, (dx, dy) interleaved
  * @param objectsPerImage number of objects per image
+ * @param score per object, its score (1 for ground truth)
+ * @param tlPeak for soft targets, N x C x H x W holding each box's score at its top-left cell (max over boxes), 0
+ *     elsewhere; null for hard targets (the peaks are where {@code tlHeatmap} is 1)
+ * @param brPeak the same for bottom-right corners
+ * @param heatmapWeight the heatmap loss's normaliser: the number of boxes drawn, or the sum of their scores when soft
  */
 record CornerTargets(NDArray tlHeatmap, NDArray brHeatmap, int[] image, int[] tlCell, int[] brCell,
-        float[] tlOffset, float[] brOffset, int[] objectsPerImage) {
+        float[] tlOffset, float[] brOffset, int[] objectsPerImage, float[] score, NDArray tlPeak, NDArray brPeak,
+        double heatmapWeight) {
 
-    /** Number of objects in the batch. */
+    /** Number of objects (embedding and offset entries) in the batch. */
     int numObjects() {
         return image.length;
+    }
+
+    /** True if the targets came from scored boxes. */
+    boolean soft() {
+        return tlPeak != null;
     }
 
     static CornerTargets build(List<ImageTargets> targets, int numClasses, int height, int width, int stride,
@@ -45,11 +63,17 @@ record CornerTargets(NDArray tlHeatmap, NDArray brHeatmap, int[] image, int[] tl
         int n = targets.size();
         float[][] boxesPerImage = new float[n][];
         int[][] labelsPerImage = new int[n][];
+        float[][] scoresPerImage = new float[n][];
+        boolean soft = false;
         int total = 0;
         for (int i = 0; i < n; i++) {
             ImageTargets t = targets.get(i);
             boxesPerImage[i] = t.boxes().toFloatArray();
             labelsPerImage[i] = t.labels().toType(DataType.INT32, false).toIntArray();
+            if (t.scored()) {
+                soft = true;
+                scoresPerImage[i] = t.scores().toType(DataType.FLOAT32, false).toFloatArray();
+            }
             total += labelsPerImage[i].length;
         }
         // Per-object bookkeeping (a handful of numbers per object); the per-cell work happens in array ops below.
@@ -60,18 +84,21 @@ record CornerTargets(NDArray tlHeatmap, NDArray brHeatmap, int[] image, int[] tl
         int[] brCell = new int[total];
         float[] tlOffset = new float[2 * total];
         float[] brOffset = new float[2 * total];
+        float[] score = new float[total];
         int[] perImage = new int[n];
         int m = 0;
         for (int i = 0; i < n; i++) {
             float[] boxes = boxesPerImage[i];
             int[] labels = labelsPerImage[i];
+            float[] scores = scoresPerImage[i];
             for (int k = 0; k < labels.length; k++) {
                 float x1 = boxes[4 * k];
                 float y1 = boxes[4 * k + 1];
                 float x2 = boxes[4 * k + 2];
                 float y2 = boxes[4 * k + 3];
                 int label = labels[k];
-                if (!(x2 > x1 && y2 > y1)) {
+                float s = scores == null ? 1f : scores[k];
+                if (!(x2 > x1 && y2 > y1) || !(s > 0)) {
                     continue;
                 }
                 if (label < 0 || label >= numClasses) {
@@ -96,6 +123,7 @@ record CornerTargets(NDArray tlHeatmap, NDArray brHeatmap, int[] image, int[] tl
                 tlOffset[2 * m + 1] = fy1 - cy1;
                 brOffset[2 * m] = fx2 - cx2;
                 brOffset[2 * m + 1] = fy2 - cy2;
+                score[m] = Math.min(s, 1f);
                 perImage[i]++;
                 m++;
             }
@@ -105,10 +133,67 @@ record CornerTargets(NDArray tlHeatmap, NDArray brHeatmap, int[] image, int[] tl
         int[] objTl = Arrays.copyOf(tlCell, m);
         int[] objBr = Arrays.copyOf(brCell, m);
         Shape shape = new Shape(n, numClasses, height, width);
-        NDArray tl = heatmaps(objChannel, objTl, objRadius, n * numClasses, height, width, manager).reshape(shape);
-        NDArray br = heatmaps(objChannel, objBr, objRadius, n * numClasses, height, width, manager).reshape(shape);
-        return new CornerTargets(tl, br, Arrays.copyOf(image, m), objTl, objBr, Arrays.copyOf(tlOffset, 2 * m),
-                Arrays.copyOf(brOffset, 2 * m), perImage);
+        if (!soft) {
+            NDArray tl = heatmaps(objChannel, objTl, objRadius, null, n * numClasses, height, width, manager)
+                    .reshape(shape);
+            NDArray br = heatmaps(objChannel, objBr, objRadius, null, n * numClasses, height, width, manager)
+                    .reshape(shape);
+            return new CornerTargets(tl, br, Arrays.copyOf(image, m), objTl, objBr, Arrays.copyOf(tlOffset, 2 * m),
+                    Arrays.copyOf(brOffset, 2 * m), perImage, Arrays.copyOf(score, m), null, null, m);
+        }
+        float[] objScore = Arrays.copyOf(score, m);
+        int[] zero = new int[m];
+        NDArray tl = heatmaps(objChannel, objTl, objRadius, objScore, n * numClasses, height, width, manager)
+                .reshape(shape);
+        NDArray br = heatmaps(objChannel, objBr, objRadius, objScore, n * numClasses, height, width, manager)
+                .reshape(shape);
+        NDArray tlPeak = heatmaps(objChannel, objTl, zero, objScore, n * numClasses, height, width, manager)
+                .reshape(shape);
+        NDArray brPeak = heatmaps(objChannel, objBr, zero, objScore, n * numClasses, height, width, manager)
+                .reshape(shape);
+        double weight = 0;
+        for (float v : objScore) {
+            weight += v;
+        }
+        // One embedding and offset entry per pair of corner cells in an image: the best-scored box's.
+        Integer[] byScore = new Integer[m];
+        for (int k = 0; k < m; k++) {
+            byScore[k] = k;
+        }
+        Arrays.sort(byScore, (a, b) -> Float.compare(objScore[b], objScore[a]));
+        java.util.Set<Long> seenCorners = new java.util.HashSet<>();
+        boolean[] keep = new boolean[m];
+        for (int k : byScore) {
+            long key = ((long) image[k] * height * width + objTl[k]) * height * width + objBr[k];
+            keep[k] = seenCorners.add(key);
+        }
+        int kept = 0;
+        for (boolean b : keep) {
+            kept += b ? 1 : 0;
+        }
+        int[] keptImage = new int[kept];
+        int[] keptTl = new int[kept];
+        int[] keptBr = new int[kept];
+        float[] keptTlOffset = new float[2 * kept];
+        float[] keptBrOffset = new float[2 * kept];
+        float[] keptScore = new float[kept];
+        int[] keptPerImage = new int[n];
+        int j = 0;
+        for (int k = 0; k < m; k++) {
+            if (!keep[k]) {
+                continue;
+            }
+            keptImage[j] = image[k];
+            keptTl[j] = objTl[k];
+            keptBr[j] = objBr[k];
+            System.arraycopy(tlOffset, 2 * k, keptTlOffset, 2 * j, 2);
+            System.arraycopy(brOffset, 2 * k, keptBrOffset, 2 * j, 2);
+            keptScore[j] = objScore[k];
+            keptPerImage[image[k]]++;
+            j++;
+        }
+        return new CornerTargets(tl, br, keptImage, keptTl, keptBr, keptTlOffset, keptBrOffset, keptPerImage,
+                keptScore, tlPeak, brPeak, weight);
     }
 
     /**
@@ -120,7 +205,7 @@ record CornerTargets(NDArray tlHeatmap, NDArray brHeatmap, int[] image, int[] tl
      * layer holds two objects of the same plane; a one-hot (planes x M_layer) product then scatters a layer into the
      * planes exactly, and the layers merge by max. Usually one or two layers.
      */
-    static NDArray heatmaps(int[] plane, int[] cell, int[] radius, int planes, int height, int width,
+    static NDArray heatmaps(int[] plane, int[] cell, int[] radius, float[] scale, int planes, int height, int width,
             NDManager manager) {
         int m = plane.length;
         NDArray heat = manager.zeros(new Shape(planes, (long) height * width));
@@ -145,7 +230,11 @@ record CornerTargets(NDArray tlHeatmap, NDArray brHeatmap, int[] image, int[] tl
         NDArray g = distanceSq.div(manager.create(twoSigmaSq, column)).neg().exp();
         NDArray rr = manager.create(r, column);
         NDArray inside = dx.abs().lte(rr).logicalAnd(dy.abs().lte(rr)).logicalAnd(g.gte(Math.ulp(1.0f)));
-        g = g.mul(inside.toType(DataType.FLOAT32, false)).reshape(m, (long) height * width);
+        g = g.mul(inside.toType(DataType.FLOAT32, false));
+        if (scale != null) {
+            g = g.mul(manager.create(scale, column));
+        }
+        g = g.reshape(m, (long) height * width);
 
         int[] rank = new int[m];
         int[] seen = new int[planes];

@@ -115,10 +115,10 @@ class CornerTargetsTest {
             drawGaussian(expected, plane[k] * height * width, height, width, x, y, radius[k]);
         }
         try (NDManager manager = NDManager.newBaseManager()) {
-            float[] actual = CornerTargets.heatmaps(plane, cell, radius, planes, height, width, manager)
+            float[] actual = CornerTargets.heatmaps(plane, cell, radius, null, planes, height, width, manager)
                     .toFloatArray();
             assertThat(actual).containsExactly(expected, within(1e-6f));
-            assertThat(CornerTargets.heatmaps(new int[0], new int[0], new int[0], planes, height, width, manager)
+            assertThat(CornerTargets.heatmaps(new int[0], new int[0], new int[0], null, planes, height, width, manager)
                     .toFloatArray()).containsOnly(0f);
         }
     }

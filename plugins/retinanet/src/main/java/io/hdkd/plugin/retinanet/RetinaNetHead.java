@@ -123,7 +123,13 @@ final class RetinaNetHead implements DetectorHead {
         NDArray allAnchors = NDArrays.concat(anchors.anchors(manager, inputShape), 0);
 
         Assignment a = assign(manager, allAnchors, targets);
-        NDArray clsPerImage = FocalLoss.sigmoidFocal(logits, a.classTargets, config.alpha(), config.gamma())
+        boolean soft = targets.stream().anyMatch(ImageTargets::scored);
+        // Soft targets (scored boxes): class target s on the box's anchors (quality focal loss), box terms weighted
+        // by s and normalised by the sum of the positives' scores. Hard targets: torchvision's loss exactly.
+        NDArray clsElementwise = soft
+                ? FocalLoss.softSigmoidFocal(logits, a.classTargets, config.alpha(), config.gamma())
+                : FocalLoss.sigmoidFocal(logits, a.classTargets, config.alpha(), config.gamma());
+        NDArray clsPerImage = clsElementwise
                 .mul(a.valid.expandDims(2))
                 .sum(new int[] {1, 2});
         NDArray boxPerAnchor;
@@ -137,9 +143,9 @@ final class RetinaNetHead implements DetectorHead {
             default:
                 boxPerAnchor = deltas.sub(a.deltaTargets).abs().sum(new int[] {2});
         }
-        NDArray boxPerImage = boxPerAnchor.mul(a.positive).sum(new int[] {1});
+        NDArray boxPerImage = boxPerAnchor.mul(a.weight).sum(new int[] {1});
 
-        NDArray positives = a.positive.sum(new int[] {1});
+        NDArray positives = a.weight.sum(new int[] {1});
         Map<String, NDArray> terms = new LinkedHashMap<>();
         if (config.normalizeByBatch()) {
             NDArray norm = positives.sum().maximum(1f);
@@ -156,14 +162,22 @@ final class RetinaNetHead implements DetectorHead {
     /**
      * Training targets for every image, all {@code N x K (x ...)} and without gradient.
      *
-     * @param classTargets one-hot class of positive anchors, zeros elsewhere (N x K x C)
+     * @param classTargets one-hot class of positive anchors times the matched box's score (1 for ground truth),
+     *     zeros elsewhere (N x K x C)
      * @param valid 1 for positive and background anchors, 0 for ignored ones (N x K)
-     * @param positive 1 for positive anchors (N x K)
+     * @param weight the matched box's score for positive anchors (1 for ground truth), 0 elsewhere (N x K)
      * @param deltaTargets encoded matched box for positives, 0 elsewhere (N x K x 4)
      * @param boxTargets the matched box for positives, the anchor itself elsewhere, so every row is a valid box
      */
-    private record Assignment(NDArray classTargets, NDArray valid, NDArray positive, NDArray deltaTargets,
+    private record Assignment(NDArray classTargets, NDArray valid, NDArray weight, NDArray deltaTargets,
             NDArray boxTargets) {}
+
+    /** The targets of {@code loss} for a batch, for tests: class targets, valid mask and positive weights. */
+    NDList encode(NDManager manager, List<ImageTargets> targets, Shape inputShape) {
+        NDArray allAnchors = NDArrays.concat(anchors.anchors(manager, heightWidth(inputShape)), 0);
+        Assignment a = assign(manager, allAnchors, targets);
+        return new NDList(a.classTargets, a.valid, a.weight, a.deltaTargets);
+    }
 
     private Assignment assign(NDManager manager, NDArray allAnchors, List<ImageTargets> targets) {
         long k = allAnchors.getShape().get(0);
@@ -180,6 +194,22 @@ final class RetinaNetHead implements DetectorHead {
                 NDArray gt = t.boxes().toDevice(anchorsHere.getDevice(), true);
                 gt.attach(scratch);
                 gt = gt.toType(DataType.FLOAT32, false).reshape(-1, 4);
+                NDArray gtLabels = t.labels().toDevice(anchorsHere.getDevice(), true);
+                gtLabels.attach(scratch);
+                gtLabels = gtLabels.toType(DataType.INT64, false).reshape(-1);
+                NDArray gtScores = null;
+                if (t.scored()) {
+                    // A box of score 0 is absent: drop it before matching, so it takes no anchor from another box.
+                    gtScores = t.scores().toDevice(anchorsHere.getDevice(), true);
+                    gtScores.attach(scratch);
+                    gtScores = gtScores.toType(DataType.FLOAT32, false).reshape(-1);
+                    NDArray present = gtScores.gt(0f);
+                    if (present.sum().toType(DataType.INT64, false).getLong() < gtScores.size()) {
+                        gt = gt.get(present);
+                        gtLabels = gtLabels.get(present);
+                        gtScores = gtScores.get(present);
+                    }
+                }
                 long m = gt.getShape().get(0);
                 if (m == 0) {
                     cls.add(scratch.zeros(new Shape(k, numClasses)));
@@ -192,15 +222,14 @@ final class RetinaNetHead implements DetectorHead {
                 NDArray matched = matcher.match(Boxes.iouMatrix(anchorsHere, gt));
                 NDArray isPositive = matched.gte(0L);
                 NDArray gtIndex = matched.maximum(0L);
-                NDArray gtLabels = t.labels().toDevice(anchorsHere.getDevice(), true);
-                gtLabels.attach(scratch);
-                gtLabels = gtLabels.toType(DataType.INT64, false).reshape(-1);
                 checkLabels(gtLabels, m);
                 NDArray labels = gtLabels.get(new NDIndex("{}", gtIndex));
                 NDArray positiveF = isPositive.toType(DataType.FLOAT32, false);
-                cls.add(labels.oneHot(numClasses, DataType.FLOAT32).mul(positiveF.expandDims(1)));
+                NDArray weight = gtScores == null ? positiveF
+                        : gtScores.minimum(1f).get(new NDIndex("{}", gtIndex)).mul(positiveF);
+                cls.add(labels.oneHot(numClasses, DataType.FLOAT32).mul(weight.expandDims(1)));
                 valid.add(matched.neq(AnchorMatcher.IGNORED).toType(DataType.FLOAT32, false));
-                positive.add(positiveF);
+                positive.add(weight);
                 NDArray target = NDArrays.where(isPositive.expandDims(1).broadcast(k, 4),
                         gt.get(new NDIndex("{}", gtIndex)), anchorsHere);
                 boxes.add(target);
@@ -208,7 +237,7 @@ final class RetinaNetHead implements DetectorHead {
             }
             Assignment a = new Assignment(NDArrays.stack(cls), NDArrays.stack(valid), NDArrays.stack(positive),
                     NDArrays.stack(deltas), NDArrays.stack(boxes));
-            for (NDArray x : List.of(a.classTargets, a.valid, a.positive, a.deltaTargets, a.boxTargets)) {
+            for (NDArray x : List.of(a.classTargets, a.valid, a.weight, a.deltaTargets, a.boxTargets)) {
                 x.attach(manager);
             }
             return a;
@@ -234,6 +263,12 @@ final class RetinaNetHead implements DetectorHead {
         }
         float b = (float) beta;
         return NDArrays.where(abs.lt(b), Scalars.mul(abs.square(), 0.5 / b), abs.sub(0.5f * b));
+    }
+
+    /** Scored boxes become class targets of strength s on their anchors (quality focal loss). */
+    @Override
+    public boolean acceptsSoftTargets() {
+        return true;
     }
 
     @Override
