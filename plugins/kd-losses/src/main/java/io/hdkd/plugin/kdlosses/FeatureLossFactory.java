@@ -35,6 +35,14 @@ abstract class FeatureLossFactory implements DistillationLossFactory {
         return List.of();
     }
 
+    /**
+     * How this loss compares maps under {@code mask = gt} ({@link FocalImitation}), or null if it offers no mask.
+     * Subclasses that return one declare {@link FocalImitation#options()} among their extra options.
+     */
+    FeatureLoss.Compared compared() {
+        return null;
+    }
+
     @Override
     public final List<OptionSpec> options() {
         List<OptionSpec> specs = new ArrayList<>();
@@ -82,6 +90,8 @@ abstract class FeatureLossFactory implements DistillationLossFactory {
                 ? null
                 : new FeatureAdapters(adapted, options.getBoolean(ADAPTER_NORM), context.seed());
         boolean sum = options.getString(LEVEL_REDUCTION).equals("sum");
-        return new FeatureLoss(name(), pairs, adapters, adapterIndex, levelLoss(options), sum);
+        FeatureLoss.Compared compared = compared();
+        FocalImitation.Settings focal = compared == null ? null : FocalImitation.settings(options);
+        return new FeatureLoss(name(), pairs, adapters, adapterIndex, levelLoss(options), sum, focal, compared);
     }
 }

@@ -38,6 +38,18 @@ final class FeatureMaps {
         return centred.div(variance.add(eps).sqrt());
     }
 
+    /**
+     * Each channel standardised over (N, H, W) as {@link #standardise}, kept as {@code N x C x H x W}: the means are
+     * taken one axis at a time (equal sizes along each axis make the mean of means the overall mean).
+     */
+    static NDArray standardiseEach(NDArray x, double eps) {
+        NDArray mean = x.mean(new int[] {3}, true).mean(new int[] {2}, true).mean(new int[] {0}, true);
+        NDArray centred = x.sub(mean);
+        NDArray variance = centred.square().mean(new int[] {3}, true).mean(new int[] {2}, true)
+                .mean(new int[] {0}, true);
+        return centred.div(variance.add(eps).sqrt());
+    }
+
     /** Mean squared difference over all elements. */
     static NDArray mse(NDArray a, NDArray b) {
         return a.sub(b).square().mean();

@@ -1,6 +1,8 @@
 package io.hdkd.plugin.kdlosses;
 
+import io.hdkd.api.OptionSpec;
 import io.hdkd.api.Options;
+import java.util.List;
 
 /** {@code fitnet}: FitNet hints (Romero et al. 2015), MSE between teacher features and adapted student features. */
 public final class FitNetLossFactory extends FeatureLossFactory {
@@ -24,5 +26,16 @@ public final class FitNetLossFactory extends FeatureLossFactory {
     @Override
     LevelLoss levelLoss(Options options) {
         return FeatureLosses::fitnet;
+    }
+
+    @Override
+    List<OptionSpec> extraOptions() {
+        return FocalImitation.options();
+    }
+
+    /** Under {@code mask = gt}: the raw maps, as FGD compares them. */
+    @Override
+    FeatureLoss.Compared compared() {
+        return new FeatureLoss.Compared(x -> x, 1.0);
     }
 }

@@ -12,6 +12,7 @@ import io.hdkd.api.DistillationLoss;
 import io.hdkd.api.InvalidInputException;
 import io.hdkd.api.Partition;
 import io.hdkd.api.Scalars;
+import io.hdkd.api.WeightSchedule;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -68,10 +69,20 @@ final class HdkdLoss implements DistillationLoss {
     record Settings(PartitionSource source, int subspaces, double[] subspaceWeights, boolean channelSplit, int groups,
             boolean normalize, double featureWeight, double softTargetWeight, long seed) {}
 
+    /**
+     * What the composite adds beyond {@link Settings}: foreground-aware imitation of the feature term (null: off) and
+     * the schedules of the feature and soft-target weights over the run.
+     */
+    record Extras(FocalImitation.Settings focal, WeightSchedule featureSchedule, WeightSchedule softTargetSchedule) {
+
+        static final Extras NONE = new Extras(null, WeightSchedule.CONSTANT, WeightSchedule.CONSTANT);
+    }
+
     private final List<LevelPair> pairs;
     private final int[] alignIndex;
     private final HdkdAdapters adapters;
     private final Settings settings;
+    private final Extras extras;
     private final double[] weights;
     private final SoftTargetKlLoss softTargets;
     private volatile boolean calibrated;
@@ -84,6 +95,12 @@ final class HdkdLoss implements DistillationLoss {
      */
     HdkdLoss(List<LevelPair> pairs, int[] alignIndex, HdkdAdapters adapters, Settings settings,
             SoftTargetKlLoss softTargets) {
+        this(pairs, alignIndex, adapters, settings, softTargets, Extras.NONE);
+    }
+
+    HdkdLoss(List<LevelPair> pairs, int[] alignIndex, HdkdAdapters adapters, Settings settings,
+            SoftTargetKlLoss softTargets, Extras extras) {
+        this.extras = extras;
         this.pairs = List.copyOf(pairs);
         this.alignIndex = alignIndex.clone();
         this.adapters = adapters;
@@ -190,6 +207,10 @@ final class HdkdLoss implements DistillationLoss {
         }
         NDArray[] maskedError = new NDArray[k];
         NDArray[] locations = new NDArray[k];
+        FocalImitation.Settings focal = extras.focal();
+        NDArray[] backgroundError = new NDArray[k];
+        NDArray[] backgroundLocations = new NDArray[k];
+        NDArray attentionImitation = null;
         NDArray attentionSum = null;
         long attentionCount = 0;
         for (int i = 0; i < pairs.size(); i++) {
@@ -240,9 +261,34 @@ final class HdkdLoss implements DistillationLoss {
                 attentionSum = attentionSum == null ? levelSum : attentionSum.add(levelSum);
                 attentionCount += ts.get(0) * ts.get(2) * ts.get(3);
             }
+            NDArray combinedRaw = combined;
+            NDArray teacherRaw = teacher;
             if (settings.normalize()) {
                 combined = standardise(combined);
                 teacher = standardise(teacher);
+            }
+            if (focal != null) {
+                // Foreground-aware: the teacher's attention weights each element's error; within each subspace the
+                // foreground (scale mask) and the background are averaged separately (see docs/METHOD.md).
+                double t = focal.temperature();
+                NDArray error = combined.sub(teacher).square()
+                        .mul(FocalImitation.channelAttention(teacherRaw, t)).mean(new int[] {1}, true)
+                        .mul(FocalImitation.spatialAttention(teacherRaw, t));
+                NDArray[] gt = FocalImitation.masks(input.targets(), ts.get(0), (int) ts.get(2), (int) ts.get(3),
+                        pair.teacher().stride(), anyStudent.getManager(), "loss 'hdkd' level " + pair.teacher().name());
+                for (int j = 0; j < k; j++) {
+                    NDArray fg = masks.get(j).mul(gt[0]);
+                    NDArray bg = masks.get(j).mul(gt[1]);
+                    maskedError[j] = accumulate(maskedError[j], error.mul(fg).sum());
+                    locations[j] = accumulate(locations[j], fg.sum());
+                    backgroundError[j] = accumulate(backgroundError[j], error.mul(bg).sum());
+                    backgroundLocations[j] = accumulate(backgroundLocations[j], bg.sum());
+                }
+                if (focal.attentionWeight() > 0) {
+                    attentionImitation = accumulate(attentionImitation,
+                            FocalImitation.attentionImitation(combinedRaw, teacherRaw, t));
+                }
+                continue;
             }
             NDArray error = combined.sub(teacher).square().mean(new int[] {1}, true);
             for (int j = 0; j < k; j++) {
@@ -256,7 +302,17 @@ final class HdkdLoss implements DistillationLoss {
         NDArray feature = null;
         double[] weights = subspaceWeights(input.partition(), k);
         for (int j = 0; j < k; j++) {
-            NDArray loss = maskedError[j].div(Scalars.maximum(locations[j], 1));
+            NDArray loss;
+            if (focal == null) {
+                loss = maskedError[j].div(Scalars.maximum(locations[j], 1));
+            } else {
+                // weighted means; a subspace without foreground (or background) mass contributes 0 for that part
+                NDArray fg = maskedError[j].div(Scalars.maximum(locations[j], 1e-12));
+                NDArray bg = backgroundError[j].div(Scalars.maximum(backgroundLocations[j], 1e-12));
+                loss = Scalars.mul(fg, focal.foregroundWeight()).add(Scalars.mul(bg, focal.backgroundWeight()));
+                diag.put(String.format(Locale.ROOT, "subspace%d.foreground", j), number(fg));
+                diag.put(String.format(Locale.ROOT, "subspace%d.background", j), number(bg));
+            }
             diag.put(String.format(Locale.ROOT, "subspace%d.loss", j), number(loss));
             NDArray weighted = Scalars.mul(loss, weights[j]);
             feature = feature == null ? weighted : feature.add(weighted);
@@ -274,15 +330,28 @@ final class HdkdLoss implements DistillationLoss {
                 diag.put("combination.w" + j, (double) w[j] / attentionCount);
             }
         }
+        if (attentionImitation != null) {
+            NDArray attention = Scalars.div(attentionImitation, pairs.size());
+            diag.put("attention", number(attention));
+            feature = feature.add(Scalars.mul(attention, focal.attentionWeight()));
+        }
         diag.put("feature", number(feature));
-        NDArray total = Scalars.mul(feature, settings.featureWeight());
+        double featureWeight = settings.featureWeight() * extras.featureSchedule().factor(input.progress());
+        diag.put("feature.weight", featureWeight);
+        NDArray total = Scalars.mul(feature, featureWeight);
         if (softTargets != null) {
             NDArray soft = softTargets.compute(input);
             diag.put("soft_targets", number(soft));
-            total = total.add(Scalars.mul(soft, settings.softTargetWeight()));
+            double softWeight = settings.softTargetWeight() * extras.softTargetSchedule().factor(input.progress());
+            diag.put("soft_targets.weight", softWeight);
+            total = total.add(Scalars.mul(soft, softWeight));
         }
         diagnostics = Collections.unmodifiableMap(diag);
         return total;
+    }
+
+    private static NDArray accumulate(NDArray sum, NDArray term) {
+        return sum == null ? term : sum.add(term);
     }
 
     private static double number(NDArray scalar) {

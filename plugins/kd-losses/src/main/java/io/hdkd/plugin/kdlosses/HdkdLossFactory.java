@@ -7,6 +7,7 @@ import io.hdkd.api.DistillationPair;
 import io.hdkd.api.InvalidInputException;
 import io.hdkd.api.OptionSpec;
 import io.hdkd.api.Options;
+import io.hdkd.api.WeightSchedule;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,6 +36,9 @@ public final class HdkdLossFactory implements DistillationLossFactory {
     static final String FEATURE_WEIGHT = "feature-weight";
     static final String SOFT_TARGET_WEIGHT = "soft-target-weight";
     static final String TEMPERATURE = "temperature";
+    /** Prefixes of the per-term schedules ({@link WeightSchedule#options}). */
+    static final String FEATURE_SCHEDULE = "feature-schedule";
+    static final String SOFT_TARGET_SCHEDULE = "soft-target-schedule";
 
     @Override
     public String name() {
@@ -51,6 +55,14 @@ public final class HdkdLossFactory implements DistillationLossFactory {
 
     @Override
     public List<OptionSpec> options() {
+        List<OptionSpec> specs = new ArrayList<>(baseOptions());
+        specs.addAll(FocalImitation.options());
+        specs.addAll(WeightSchedule.options(FEATURE_SCHEDULE, "the feature term's weight"));
+        specs.addAll(WeightSchedule.options(SOFT_TARGET_SCHEDULE, "the soft-target term's weight"));
+        return List.copyOf(specs);
+    }
+
+    private static List<OptionSpec> baseOptions() {
         return List.of(
                 OptionSpec.list(LevelMatcher.LEVELS, "",
                         "teacher feature taps to distil (all with the same channels; empty: every pyramid level "
@@ -147,7 +159,9 @@ public final class HdkdLossFactory implements DistillationLossFactory {
         SoftTargetKlLoss softTargets = softWeight > 0 ? softTargets(pair, context, temperature) : null;
         HdkdLoss.Settings settings = new HdkdLoss.Settings(source, subspaces, subspaceWeights, split, groups,
                 options.getBoolean(NORMALIZE), featureWeight, softWeight, context.seed());
-        return new HdkdLoss(pairs, alignIndex, adapters, settings, softTargets);
+        HdkdLoss.Extras extras = new HdkdLoss.Extras(FocalImitation.settings(options),
+                WeightSchedule.of(options, FEATURE_SCHEDULE), WeightSchedule.of(options, SOFT_TARGET_SCHEDULE));
+        return new HdkdLoss(pairs, alignIndex, adapters, settings, softTargets, extras);
     }
 
     /** The soft-target term through the {@code kl} loss's own matching, or null (with a note) when it cannot apply. */

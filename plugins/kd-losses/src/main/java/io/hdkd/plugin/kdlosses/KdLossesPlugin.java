@@ -30,6 +30,7 @@ public final class KdLossesPlugin implements HdkdPlugin {
                 .loss(new PkdLossFactory())
                 .loss(new CwdLossFactory())
                 .loss(new HdkdLossFactory())
+                .loss(new LocalizationLossFactory())
                 .loss(new DetectionsLossFactory());
     }
 }

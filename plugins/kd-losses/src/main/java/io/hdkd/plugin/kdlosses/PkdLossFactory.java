@@ -1,6 +1,8 @@
 package io.hdkd.plugin.kdlosses;
 
+import io.hdkd.api.OptionSpec;
 import io.hdkd.api.Options;
+import java.util.List;
 
 /** {@code pkd}: PKD (Cao et al. 2022), the feature losses' Pearson-correlation form. */
 public final class PkdLossFactory extends FeatureLossFactory {
@@ -23,5 +25,16 @@ public final class PkdLossFactory extends FeatureLossFactory {
     @Override
     LevelLoss levelLoss(Options options) {
         return FeatureLosses::pkd;
+    }
+
+    @Override
+    List<OptionSpec> extraOptions() {
+        return FocalImitation.options();
+    }
+
+    /** Under {@code mask = gt}: both maps standardised per channel over (N, H, W), the error halved as pkd's is. */
+    @Override
+    FeatureLoss.Compared compared() {
+        return new FeatureLoss.Compared(x -> FeatureMaps.standardiseEach(x, FeatureLosses.PKD_EPS), 0.5);
     }
 }

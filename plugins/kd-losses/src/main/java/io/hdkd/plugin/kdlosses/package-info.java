@@ -3,7 +3,8 @@
  * {@link io.hdkd.api.DistillationLossFactory}s.
  *
  * <p>Every loss returns an unweighted scalar; the host applies {@code distill.loss.<id>.weight}. Teacher taps are
- * detached again inside the losses. The classic losses read neither partitions nor targets; {@code hdkd}
+ * detached again inside the losses. The classic losses read neither partitions nor targets (except under
+ * {@code mask = gt}, below); {@code hdkd}
  * ({@link io.hdkd.plugin.kdlosses.HdkdLoss}, docs/METHOD.md) reads the partition: per receptive-field subspace its own
  * grouped-conv adapter ({@link io.hdkd.plugin.kdlosses.SubspaceAdapter}, groups following
  * {@link io.hdkd.plugin.kdlosses.ChannelGrouping}), a learned combination, a squared error normalised within each
@@ -23,7 +24,12 @@
  *       which scales the same value by (n-1)/n for n = N*H*W.</li>
  *   <li>{@code cwd}: {@code tau^2 / (N*C) * sum over (n, c) of KL(softmax(t_nc / tau) || softmax(s_nc / tau))}, the
  *       softmax over the H*W positions; between 0 and about {@code tau^2 log(H*W)}.</li>
+ *   <li>{@code ld} (box regression, same head type only, {@link io.hdkd.plugin.kdlosses.LocalizationLoss}): L1 or
+ *       smooth L1 between student and teacher box deltas at the anchors where the teacher is confident, weighted by
+ *       its score.</li>
  * </ul>
+ * {@code fitnet}, {@code pkd} and {@code hdkd} take {@code mask = gt}: FGD's foreground-aware imitation
+ * ({@link io.hdkd.plugin.kdlosses.FocalImitation}), the one place where they read the ground truth.
  * Feature losses are computed per teacher level in {@code levels} (a mean, never a sum over pixels), on the student
  * level of equal stride (or the nearest, resized bilinearly to the teacher's size), adapted by a 1x1 conv where the
  * channels differ ({@code adapter = auto}); the level losses are averaged ({@code level-reduction = mean}) or summed.

@@ -29,7 +29,7 @@ class KdLossesPluginTest {
         Injector injector = Guice.createInjector(plugin.module());
         Map<String, DistillationLossFactory> losses =
                 injector.getInstance(Key.get(new TypeLiteral<Map<String, DistillationLossFactory>>() {}));
-        assertThat(losses).containsOnlyKeys("kl", "fitnet", "pkd", "cwd", "hdkd");
+        assertThat(losses).containsOnlyKeys("kl", "fitnet", "pkd", "cwd", "hdkd", "ld", "detections");
         for (DistillationLossFactory f : losses.values()) {
             assertThat(f.description()).isNotBlank();
             assertThat(f.options()).extracting(OptionSpec::description).allMatch(d -> !d.isBlank());
