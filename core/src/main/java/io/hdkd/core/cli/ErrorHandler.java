@@ -43,7 +43,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
 
     static boolean isOutOfMemory(Throwable ex) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t instanceof OutOfMemoryError) {
+            // A class whose initialiser ran out of memory fails later as NoClassDefFoundError, naming the OOM only
+            // in its cause's message.
+            if (t instanceof OutOfMemoryError
+                    || (t instanceof LinkageError && String.valueOf(t.getMessage()).contains("OutOfMemoryError"))) {
                 return true;
             }
         }

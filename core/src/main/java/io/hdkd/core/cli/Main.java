@@ -20,9 +20,13 @@ public final class Main {
         int code;
         try {
             code = run(args);
-        } catch (OutOfMemoryError e) {
-            // Raised outside a command (while starting up): the same one line as inside one.
-            System.err.println("hdkd: failed: " + ErrorHandler.outOfMemory());
+        } catch (Throwable e) {
+            // An Error picocli does not handle (out of memory while starting up or inside a command): one line too.
+            System.err.println("hdkd: failed: " + (ErrorHandler.isOutOfMemory(e) ? ErrorHandler.outOfMemory()
+                    : ErrorHandler.message(e)));
+            if (verbose) {
+                e.printStackTrace();
+            }
             code = ExitCodes.FAILURE;
         }
         System.exit(code);
