@@ -53,11 +53,19 @@ class ReliabilityIT {
         dist = Hdkd.distribution();
         Path shared = Files.createDirectories(tmp.resolve("shared"));
         fast = shared.resolve("fast.properties");
-        String tiny = Files.readString(dist.resolve("conf/tiny.properties"));
-        Files.writeString(fast, tiny + "\n" + String.join("\n",
-                "dataset.synthetic-images = 8", "dataset.synthetic-size = 64", "data.loader.size = 64",
-                "data.loader.batch-size = 4", "train.epochs = 2", "train.eval-every = 0", "train.warmup-steps = 1",
-                "train.checkpoint-every = 2", "train.keep-checkpoints = 2", "model.head.topk-candidates = 50") + "\n");
+        List<String> faster = List.of("dataset.synthetic-images = 8", "dataset.synthetic-size = 64",
+                "data.loader.size = 64", "data.loader.batch-size = 4", "train.epochs = 2", "train.eval-every = 0",
+                "train.warmup-steps = 1", "train.checkpoint-every = 2", "train.keep-checkpoints = 2",
+                "model.head.topk-candidates = 50");
+        List<String> keys = faster.stream().map(l -> l.split("=")[0].strip()).toList();
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(dist.resolve("conf/tiny.properties"))) {
+            if (!keys.contains(line.split("=")[0].strip())) {
+                lines.add(line);
+            }
+        }
+        lines.addAll(faster);
+        Files.write(fast, lines);
         onnx = shared.resolve("fixed-128.onnx");
         Files.write(onnx, OnnxFixture.fixedSizePool(128, 8));
         files = Files.createDirectories(shared.resolve("files"));

@@ -36,6 +36,9 @@ public final class OnnxShapeCheck {
         }
         Map<String, long[]> inputs = new LinkedHashMap<>();
         Map<String, long[]> outs = new LinkedHashMap<>();
+        // DJL's ONNX Runtime engine creates the process's one OrtEnvironment with its own thread pool: start it first,
+        // or it refuses to start after this check made a default one.
+        ai.djl.engine.Engine.getEngine("OnnxRuntime");
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
                 OrtSession session = env.createSession(file.toString(), options)) {

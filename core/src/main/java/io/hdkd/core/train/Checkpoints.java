@@ -92,7 +92,7 @@ public final class Checkpoints {
             String cause = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause().getMessage()
                     : e.getMessage();
             throw new UncheckedIOException("cannot write checkpoint " + target + ": " + cause
-                    + " (the partial checkpoint was removed; the previous one is intact)",
+                    + " (the partial checkpoint was removed; earlier checkpoints are untouched)",
                     e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
         } catch (RuntimeException | Error e) {
             deleteQuietly(tmp);
