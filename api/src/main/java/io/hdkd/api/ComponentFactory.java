@@ -21,6 +21,19 @@ public interface ComponentFactory<T> {
     List<OptionSpec> options();
 
     /**
+     * Cross-option checks this component declares (SPI 2), run by the host's validation pass before any work
+     * ({@code hdkd config check} included): rules that span values or that no {@link OptionSpec} range expresses,
+     * e.g. "max-points must be at least subspaces". Single-value ranges belong on the {@link OptionSpec}
+     * ({@link OptionSpec#atLeast}), not here. Each problem names its key ({@link Options#problem}); return them all,
+     * the host reports every one. Must not allocate tensors or read files; the default finds nothing.
+     *
+     * @param options the validated options (ranges already checked), defaults filled in
+     */
+    default List<OptionProblem> check(Options options) {
+        return List.of();
+    }
+
+    /**
      * Builds the component.
      *
      * @param options the validated options, defaults filled in

@@ -34,6 +34,23 @@ public interface DistillationLoss {
         return false;
     }
 
+    /**
+     * The number of subspaces K this loss needs from {@code distill.partitioner} (SPI 2), and the option of this loss
+     * that sets it, or empty if the loss reads no partition. The host compares it with the partitioner's
+     * {@link FeaturePartitioner#subspaces()} before any work and names both keys when they differ.
+     */
+    default Optional<PartitionNeed> partitionNeed() {
+        return Optional.empty();
+    }
+
+    /**
+     * What a loss needs from the partitioner.
+     *
+     * @param subspaces K
+     * @param optionKey the loss's option (relative to its slot) that sets K, e.g. {@code subspaces}
+     */
+    record PartitionNeed(int subspaces, String optionKey) {}
+
     /** The scalar loss (unweighted; the host applies the configured weight). */
     NDArray compute(DistillationInput input);
 

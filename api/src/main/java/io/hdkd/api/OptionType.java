@@ -29,6 +29,11 @@ public enum OptionType {
         return expected;
     }
 
+    /** True for the types a range applies to: INT, LONG and DOUBLE. */
+    public boolean isNumeric() {
+        return this == INT || this == LONG || this == DOUBLE;
+    }
+
     /**
      * Parses a raw (trimmed) value.
      *

@@ -59,12 +59,18 @@ public final class Options {
                 }
                 continue;
             }
+            Object parsed;
             try {
-                values.put(s.key(), s.type().parse(v, s.choices()));
+                parsed = s.type().parse(v, s.choices());
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException("bad value for " + prefix + s.key() + ": expected " + s.expected()
-                        + ", got '" + v + "'");
+                        + ", got '" + v.strip() + "'");
             }
+            if (!s.accepts(parsed)) {
+                throw new InvalidInputException("bad value for " + prefix + s.key() + ": expected " + s.expected()
+                        + ", got '" + v.strip() + "'");
+            }
+            values.put(s.key(), parsed);
             raw.put(s.key(), v.trim());
         }
         return new Options(prefix, Collections.unmodifiableMap(byKey), Collections.unmodifiableMap(values),
@@ -126,6 +132,17 @@ public final class Options {
     public InvalidInputException invalid(String key, String problem) {
         return new InvalidInputException("bad value for " + prefix + declared(key).key() + ": " + problem
                 + " (got '" + raw.get(key) + "')");
+    }
+
+    /**
+     * A problem with one of these options, naming its full key, for {@link ComponentFactory#check}: e.g.
+     * {@code problem("subspaces", "must be at least 1")} reads "bad value for distill.loss.x.subspaces: must be at
+     * least 1 (got '0')".
+     */
+    public OptionProblem problem(String key, String problem) {
+        String k = declared(key).key();
+        return new OptionProblem(prefix + k, "bad value for " + prefix + k + ": " + problem
+                + (raw.containsKey(k) ? " (got '" + raw.get(k) + "')" : ""));
     }
 
     private Object value(String key) {

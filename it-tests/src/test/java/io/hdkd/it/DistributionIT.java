@@ -47,7 +47,7 @@ class DistributionIT {
         Hdkd.Result d = Hdkd.run(dist, tmp, "plugins", "--describe");
         assertThat(d.code()).as(d.toString()).isZero();
         if (!builtIns.isEmpty()) {
-            assertThat(d.out()).containsPattern("KEY +TYPE +DEFAULT +REQUIRED +DESCRIPTION");
+            assertThat(d.out()).containsPattern("KEY +TYPE +RANGE +DEFAULT +REQUIRED +DESCRIPTION");
         }
     }
 
@@ -75,8 +75,8 @@ class DistributionIT {
         assertThat(d.code()).as(d.toString()).isZero();
         assertThat(d.out()).contains("partitioner stripes  (plugin acme 3.1.4, select with distill.partitioner.type = stripes)")
                 .contains("Splits feature maps into horizontal stripes.")
-                .containsPattern("stripes +int +3 +no +How many stripes per map\\.")
-                .containsPattern("overlap +boolean +false +no +Whether neighbouring stripes share a row\\.");
+                .containsPattern("stripes +int +- +3 +no +How many stripes per map\\.")
+                .containsPattern("overlap +boolean +- +false +no +Whether neighbouring stripes share a row\\.");
 
         // A relative config path resolves against the caller's working directory, not the distribution's.
         Files.writeString(elsewhere.resolve("my.properties"), "distill.partitioner.type = stripes\n"

@@ -36,15 +36,20 @@ public final class DataCheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CocoReader.Result result = CocoReader.check(annotations, images);
+        java.util.List<String> problems = new java.util.ArrayList<>(result.problems());
+        if (problems.isEmpty() && result.dataset().images().isEmpty()) {
+            // Nothing is wrong with any record, but there is nothing to train or evaluate on either.
+            problems.add(annotations + ": the dataset holds no images (an empty 'images' list)");
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        for (String p : result.problems()) {
+        for (String p : problems) {
             err.println(p);
         }
         err.flush();
-        printSummary(out, result.dataset(), !result.problems().isEmpty());
-        if (!result.problems().isEmpty()) {
-            out.println("problems " + result.problems().size());
+        printSummary(out, result.dataset(), !problems.isEmpty());
+        if (!problems.isEmpty()) {
+            out.println("problems " + problems.size());
             out.flush();
             return ExitCodes.BAD_INPUT;
         }

@@ -7,6 +7,7 @@ import io.hdkd.core.pipeline.DistillationRun;
 import io.hdkd.core.pipeline.Pipelines;
 import io.hdkd.core.pipeline.RatioSweep;
 import io.hdkd.core.plugin.LoadedPlugins;
+import io.hdkd.core.validation.RunValidation;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,8 @@ public final class DistillCommand implements Callable<Integer> {
         LoadedPlugins loaded = PluginHost.load(spec);
         PrintWriter w = spec.commandLine().getOut();
         if (!parsed.isEmpty()) {
+            RunValidation.require(new ConfigResolver(loaded.registry(), Pipelines.schema()).resolve(raw),
+                    loaded.registry(), RunValidation.Purpose.DISTILL);
             RatioSweep.Result sweep = RatioSweep.run(raw, loaded.registry(), parsed, run.out, run.resume, run.force,
                     System.err);
             w.print(sweep.table());
@@ -57,6 +60,7 @@ public final class DistillCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         ResolvedConfig resolved = new ConfigResolver(loaded.registry(), Pipelines.schema()).resolve(raw);
+        RunValidation.require(resolved, loaded.registry(), RunValidation.Purpose.DISTILL);
         DistillationRun.Outcome outcome = DistillationRun.distill(resolved, loaded.registry(), run.out, run.resume,
                 run.force, System.err);
         w.println(DistillationRun.overheadLine(outcome));

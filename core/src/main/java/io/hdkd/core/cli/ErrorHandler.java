@@ -30,6 +30,29 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         return code;
     }
 
+    /**
+     * The out-of-memory line: the heap limit, how to raise it ({@code JAVA_OPTS}) and what to shrink. Built from
+     * constants and one number, so that it can be printed when the heap is exhausted.
+     */
+    static String outOfMemory() {
+        long mb = Runtime.getRuntime().maxMemory() / (1024 * 1024);
+        return "out of memory: the JVM's heap limit is " + mb + " MB; give it more with JAVA_OPTS=-Xmx8g (bin/hdkd "
+                + "passes JAVA_OPTS to java), or shrink the work: data.loader.batch-size, data.loader.size, "
+                + "data.loader.workers, data.loader.prefetch or the model's width";
+    }
+
+    static boolean isOutOfMemory(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            // A class whose initialiser ran out of memory fails later as NoClassDefFoundError, naming the OOM only
+            // in its cause's message.
+            if (t instanceof OutOfMemoryError
+                    || (t instanceof LinkageError && String.valueOf(t.getMessage()).contains("OutOfMemoryError"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static int exitCode(Throwable ex) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
             if (t instanceof InvalidInputException || t instanceof ParameterException) {
@@ -41,6 +64,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
 
     /** The innermost user-facing message, else the exception's own message, else its class. */
     static String message(Throwable ex) {
+        if (isOutOfMemory(ex)) {
+            return outOfMemory();
+        }
         for (Throwable t = ex; t != null; t = t.getCause()) {
             if (t instanceof InvalidInputException) {
                 return t.getMessage();

@@ -93,10 +93,10 @@ public final class PluginsCommand implements Callable<Integer> {
                     continue;
                 }
                 List<String[]> rows = new ArrayList<>();
-                rows.add(new String[] {"KEY", "TYPE", "DEFAULT", "REQUIRED", "DESCRIPTION"});
+                rows.add(new String[] {"KEY", "TYPE", "RANGE", "DEFAULT", "REQUIRED", "DESCRIPTION"});
                 for (OptionSpec o : options) {
                     rows.add(new String[] {
-                        o.key(), typeName(o), o.defaultValue() == null ? "-" : o.defaultValue(),
+                        o.key(), typeName(o), o.hasRange() ? o.rangeText() : "-", o.defaultValue() == null ? "-" : o.defaultValue(),
                         o.required() ? "yes" : "no", o.description()});
                 }
                 Table.print(out, rows, "  ");

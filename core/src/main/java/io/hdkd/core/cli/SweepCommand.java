@@ -1,6 +1,11 @@
 package io.hdkd.core.cli;
 
+import io.hdkd.api.InvalidInputException;
+import io.hdkd.core.config.ConfigResolver;
+import io.hdkd.core.pipeline.Pipelines;
+import io.hdkd.core.plugin.LoadedPlugins;
 import io.hdkd.core.sweep.SweepGrid;
+import io.hdkd.core.validation.RunValidation;
 import io.hdkd.core.sweep.SweepOutcome;
 import io.hdkd.core.sweep.SweepRun;
 import io.hdkd.core.sweep.SweepRunner;
@@ -8,7 +13,9 @@ import io.hdkd.core.sweep.SweepTable;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -56,6 +63,7 @@ public final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         HdkdCommand root = (HdkdCommand) spec.root().userObject();
+        validate(SweepGrid.parse(grid));
         SweepRunner.Plan plan = new SweepRunner.Plan(command, config, overrides.arguments(), SweepGrid.parse(grid),
                 seeds, out, root.pluginsDir);
         PrintWriter err = spec.commandLine().getErr();
@@ -79,6 +87,27 @@ public final class SweepCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * Runs the validation pass on every grid point before the first child starts, so a bad value in one corner of the
+     * grid is refused up front instead of failing that child hours later.
+     */
+    private void validate(SweepGrid parsed) {
+        LoadedPlugins loaded = PluginHost.load(spec);
+        RunValidation.Purpose purpose = command.equals("distill") ? RunValidation.Purpose.DISTILL
+                : RunValidation.Purpose.TRAIN;
+        Map<String, String> base = overrides.over(config);
+        for (Map<String, String> point : parsed.points()) {
+            Map<String, String> raw = new LinkedHashMap<>(base);
+            raw.putAll(point);
+            try {
+                RunValidation.require(new ConfigResolver(loaded.registry(), Pipelines.schema()).resolve(raw),
+                        loaded.registry(), purpose);
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException("grid point " + point + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     private static String summary(SweepTable.Row r, String metric) {

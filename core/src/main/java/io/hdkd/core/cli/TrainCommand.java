@@ -5,6 +5,7 @@ import io.hdkd.core.config.ResolvedConfig;
 import io.hdkd.core.pipeline.Pipelines;
 import io.hdkd.core.pipeline.TrainingRun;
 import io.hdkd.core.plugin.LoadedPlugins;
+import io.hdkd.core.validation.RunValidation;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -33,6 +34,7 @@ public final class TrainCommand implements Callable<Integer> {
         Map<String, String> raw = run.rawConfig();
         LoadedPlugins loaded = PluginHost.load(spec);
         ResolvedConfig resolved = new ConfigResolver(loaded.registry(), Pipelines.schema()).resolve(raw);
+        RunValidation.require(resolved, loaded.registry(), RunValidation.Purpose.TRAIN);
         TrainingRun.Outcome outcome = TrainingRun.train(resolved, run.out, run.resume, run.force, System.err);
         PrintWriter w = spec.commandLine().getOut();
         RunOptions.printOutcome(w, outcome);

@@ -27,9 +27,9 @@ public final class DatasetSection {
             OptionSpec.choice("synthetic", "none", "Generate synthetic scenes of this preset into RUN/data instead of "
                     + "reading a dataset: dense (many small crowded objects), coarse (few large), sparse (few tiny).",
                     "none", "dense", "coarse", "sparse"),
-            OptionSpec.integer("synthetic-images", 240, "Synthetic images in all (train + val)."),
-            OptionSpec.integer("synthetic-size", 256, "Synthetic image side in pixels."),
-            OptionSpec.number("synthetic-val-fraction", 0.2, "Share of synthetic images in the val split."),
+            OptionSpec.integer("synthetic-images", 240, "Synthetic images in all (train + val).").atLeast(1),
+            OptionSpec.integer("synthetic-size", 256, "Synthetic image side in pixels.").range(32, 8192),
+            OptionSpec.number("synthetic-val-fraction", 0.2, "Share of synthetic images in the val split.").range(0, 0.99),
             OptionSpec.path("root", "", "A dataset folder in hdkd's layout: annotations/instances_{train,val}.json, "
                     + "images/{train,val}/ (what 'hdkd data synth' writes)."),
             OptionSpec.path("train-annotations", "", "COCO instances JSON of the training split (overrides root)."),
@@ -88,6 +88,23 @@ public final class DatasetSection {
         Path base = root.isBlank() ? null : Path.of(root);
         return CocoReader.read(pick(o, "val-annotations", base, "annotations/instances_val.json"),
                 pick(o, "val-images", base, "images/val"), new CocoReader.Options(policy, false)).dataset();
+    }
+
+    /** The files of a dataset on disk: annotations and image folder of each split. */
+    public record DiskFiles(Path trainAnnotations, Path trainImages, Path valAnnotations, Path valImages) {}
+
+    /**
+     * Where a dataset on disk is ({@code dataset.synthetic = none}).
+     *
+     * @throws InvalidInputException if no data is configured
+     */
+    public static DiskFiles diskFiles(Options o) {
+        String root = o.getString("root");
+        Path base = root.isBlank() ? null : Path.of(root);
+        return new DiskFiles(pick(o, "train-annotations", base, "annotations/instances_train.json"),
+                pick(o, "train-images", base, "images/train"),
+                pick(o, "val-annotations", base, "annotations/instances_val.json"),
+                pick(o, "val-images", base, "images/val"));
     }
 
     /** The splits of a folder in hdkd's layout. */

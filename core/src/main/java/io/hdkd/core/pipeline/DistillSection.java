@@ -24,9 +24,10 @@ public final class DistillSection {
             OptionSpec.list(PARTITION_LEVELS, "", "With distill.partitioner: the teacher taps whose locations it "
                     + "splits, in order (default: the teacher levels the losses read, in the teacher's order)."),
             OptionSpec.integer(PARTITION_EVERY, 1, "With distill.partitioner: re-cluster every this many steps and "
-                    + "reuse the partition in between (for batches of the same shape)."),
+                    + "reuse the partition in between (for batches of the same shape).").atLeast(1),
             OptionSpec.number(ASSISTANT_WEIGHT, 1.0, "With distill.assistant: the weight of the assistant head's own "
-                    + "task loss (on the ground truth), counted with the task loss (times a of the ratio).")));
+                    + "task loss (on the ground truth), counted with the task loss (times a of the ratio).")
+                    .atLeast(0)));
 
     /** The ratio {@code a:b} of task loss to distillation losses. */
     public record Ratio(double task, double distill) {

@@ -10,6 +10,7 @@ import io.hdkd.core.config.ConfigSection;
 import io.hdkd.core.data.loader.LoaderConfig;
 import io.hdkd.core.distill.DetectorTeacher;
 import io.hdkd.core.distill.Normalization;
+import io.hdkd.core.distill.OnnxShapeCheck;
 import io.hdkd.core.distill.OnnxTeacher;
 import io.hdkd.core.distill.OnnxDetectionOutputs;
 import io.hdkd.core.distill.Teacher;
@@ -84,6 +85,42 @@ public final class TeacherSection {
                     + "): name the ONNX outputs to tap "
                     + "as name:stride (e.g. p3:8, p4:16, p5:32)");
         }
+    }
+
+    /**
+     * Every value of the section that can be checked without opening the teacher (SPI 2's validation pass): exactly
+     * one teacher, the teacher's file or folder exists, the output list, mean and std parse.
+     */
+    public static void checkValues(Options o) {
+        check(o);
+        String run = o.getString(RUN);
+        if (!run.isBlank() && !java.nio.file.Files.isDirectory(Path.of(run))) {
+            throw new InvalidInputException("bad value for " + o.prefix() + RUN + ": no such folder: " + run);
+        }
+        String onnx = o.getString(ONNX_PATH);
+        if (!onnx.isBlank()) {
+            if (!java.nio.file.Files.isRegularFile(Path.of(onnx))) {
+                throw new InvalidInputException("bad value for " + o.prefix() + ONNX_PATH + ": no such file: " + onnx);
+            }
+            for (String s : o.getList(ONNX_OUTPUTS)) {
+                OnnxTeacher.OutputSpec.parse(o.prefix() + ONNX_OUTPUTS, s);
+            }
+            triple(o, ONNX_MEAN);
+            triple(o, ONNX_STD);
+        }
+    }
+
+    /** For an ONNX teacher: its declared input and output shapes against the loader (see {@link OnnxShapeCheck}). */
+    public static void checkOnnxShapes(Options o, LoaderConfig loader) {
+        String onnx = o.getString(ONNX_PATH);
+        if (onnx.isBlank()) {
+            return;
+        }
+        List<OnnxTeacher.OutputSpec> specs = new ArrayList<>();
+        for (String s : o.getList(ONNX_OUTPUTS)) {
+            specs.add(OnnxTeacher.OutputSpec.parse(o.prefix() + ONNX_OUTPUTS, s));
+        }
+        OnnxShapeCheck.check(Path.of(onnx), o.getString(ONNX_INPUT), specs, loader);
     }
 
     /**

@@ -20,23 +20,23 @@ import java.util.Locale;
 public final class TrainSection {
 
     public static final ConfigSection SECTION = new ConfigSection("train", List.of(
-            OptionSpec.integer("epochs", 12, "Passes over the training set."),
+            OptionSpec.integer("epochs", 12, "Passes over the training set.").atLeast(1),
             OptionSpec.choice("optimizer", "sgd", "sgd (momentum, L2 decay) or adamw (decoupled decay).", "sgd", "adamw"),
             OptionSpec.number("lr", 0.01, "Base learning rate (after warmup)."),
-            OptionSpec.number("momentum", 0.9, "SGD momentum (or AdamW beta1)."),
-            OptionSpec.number("weight-decay", 1e-4, "Weight decay: L2 for sgd, decoupled for adamw."),
-            OptionSpec.integer("warmup-steps", 100, "Linear warmup length in steps (0 = none)."),
-            OptionSpec.number("warmup-factor", 0.001, "Warmup starts at this fraction of the base learning rate."),
+            OptionSpec.number("momentum", 0.9, "SGD momentum (or AdamW beta1).").range(0, 1),
+            OptionSpec.number("weight-decay", 1e-4, "Weight decay: L2 for sgd, decoupled for adamw.").atLeast(0),
+            OptionSpec.integer("warmup-steps", 100, "Linear warmup length in steps (0 = none).").atLeast(0),
+            OptionSpec.number("warmup-factor", 0.001, "Warmup starts at this fraction of the base learning rate.").range(0, 1),
             OptionSpec.choice("schedule", "step", "Decay after warmup: step (x gamma at each milestone), cosine "
                     + "(to min-lr at the end) or constant.", "step", "cosine", "constant"),
             OptionSpec.list("milestones", "8, 11", "Epochs at which the step schedule multiplies the rate by gamma."),
-            OptionSpec.number("gamma", 0.1, "Factor of the step schedule."),
-            OptionSpec.number("min-lr", 0.0, "Final learning rate of the cosine schedule."),
-            OptionSpec.number("grad-clip", 10.0, "Clip the global gradient norm to this (0 = no clipping)."),
-            OptionSpec.integer("checkpoint-every", 0, "Also checkpoint every this many steps (0 = at epoch ends only)."),
-            OptionSpec.integer("keep-checkpoints", 2, "How many checkpoints to keep."),
+            OptionSpec.number("gamma", 0.1, "Factor of the step schedule.").atLeast(0),
+            OptionSpec.number("min-lr", 0.0, "Final learning rate of the cosine schedule.").atLeast(0),
+            OptionSpec.number("grad-clip", 10.0, "Clip the global gradient norm to this (0 = no clipping).").atLeast(0),
+            OptionSpec.integer("checkpoint-every", 0, "Also checkpoint every this many steps (0 = at epoch ends only).").atLeast(0),
+            OptionSpec.integer("keep-checkpoints", 2, "How many checkpoints to keep.").atLeast(1),
             OptionSpec.integer("eval-every", 1, "Evaluate on the validation split every this many epochs (0 = only "
-                    + "at the end)."),
+                    + "at the end).").atLeast(0),
             OptionSpec.choice("device", "auto", "auto (a GPU when DJL sees one, else the CPU), cpu or gpu.", "auto",
                     "cpu", "gpu")));
 

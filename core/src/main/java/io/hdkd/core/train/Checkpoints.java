@@ -41,6 +41,7 @@ public final class Checkpoints {
     static final String STATE_FILE = "state.json";
     static final String CONFIG_FILE = "config.properties";
     private static final String LATEST = "latest";
+    private static final java.util.regex.Pattern CKPT_NAME = java.util.regex.Pattern.compile("ckpt-\\d{8,19}");
 
     private final Path dir;
     private final int keep;
@@ -85,48 +86,113 @@ public final class Checkpoints {
             AtomicFiles.writeString(dir.resolve(LATEST), name + "\n");
             prune();
             return target;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
+        } catch (IOException | UncheckedIOException e) {
+            // A failed write (a full disk) must not keep what it wrote: the disk would stay full.
+            deleteQuietly(tmp);
+            String cause = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause().getMessage()
+                    : e.getMessage();
+            throw new UncheckedIOException("cannot write checkpoint " + target + ": " + cause
+                    + " (the partial checkpoint was removed; earlier checkpoints are untouched)",
+                    e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+        } catch (RuntimeException | Error e) {
+            deleteQuietly(tmp);
+            throw e;
         }
     }
 
-    /** The latest complete checkpoint's folder, or null if the run has none. */
+    private static void deleteQuietly(Path p) {
+        try {
+            Directories.deleteRecursively(p);
+        } catch (IOException ignored) {
+            // best effort: the error that brought us here is what the user sees
+        }
+    }
+
+    /**
+     * The latest checkpoint's folder as {@code checkpoints/latest} names it, or null if the run has none.
+     *
+     * @throws InvalidInputException naming the file if {@code latest} is damaged or names a missing checkpoint
+     */
     public Path latest() {
         Path pointer = dir.resolve(LATEST);
         if (!Files.isRegularFile(pointer)) {
             return null;
         }
+        byte[] bytes;
         try {
-            Path ckpt = dir.resolve(Files.readString(pointer).trim());
-            if (!Files.isDirectory(ckpt)) {
-                throw new InvalidInputException(pointer + " names " + ckpt.getFileName() + ", which does not exist");
-            }
-            return ckpt;
+            bytes = Files.readAllBytes(pointer);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new InvalidInputException("cannot read " + pointer + ": " + e.getMessage(), e);
         }
+        String name = new String(bytes, StandardCharsets.ISO_8859_1).trim();
+        if (bytes.length > 64 || !CKPT_NAME.matcher(name).matches()) {
+            throw new InvalidInputException(pointer + " is damaged: expected a checkpoint name like ckpt-00000012, "
+                    + "found " + bytes.length + " bytes that are not one");
+        }
+        Path ckpt = dir.resolve(name);
+        if (!Files.isDirectory(ckpt)) {
+            throw new InvalidInputException(pointer + " names " + name + ", which does not exist");
+        }
+        return ckpt;
+    }
+
+    /**
+     * The checkpoints to resume from, best first: the one {@code latest} names, then every other complete checkpoint
+     * folder, newest first. A damaged {@code latest} is reported through {@code warnings} and skipped.
+     */
+    public List<Path> candidates(List<String> warnings) {
+        List<Path> out = new ArrayList<>();
+        try {
+            Path l = latest();
+            if (l != null) {
+                out.add(l);
+            }
+        } catch (InvalidInputException e) {
+            warnings.add(e.getMessage());
+        }
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        List<Path> all = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            s.filter(p -> CKPT_NAME.matcher(p.getFileName().toString()).matches() && Files.isDirectory(p))
+                    .forEach(all::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        all.sort(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed());
+        for (Path p : all) {
+            if (!out.contains(p)) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     /** Restores model parameters and optimizer state from {@code ckpt} and returns where the run stood. */
     public static TrainingState load(Path ckpt, Block model, Optimizer optimizer, NDManager manager) {
+        TrainingState state = readState(ckpt);
         loadModel(ckpt.resolve(MODEL_FILE), model, manager);
         if (optimizer != null) {
             try (InputStream in = new BufferedInputStream(Files.newInputStream(ckpt.resolve(OPTIMIZER_FILE)));
                     NDManager scratch = manager.newSubManager()) {
                 optimizer.loadState(NDList.decode(scratch, in), manager);
-            } catch (IOException e) {
-                throw new InvalidInputException("cannot read " + ckpt.resolve(OPTIMIZER_FILE) + ": " + e.getMessage(), e);
+            } catch (IOException | RuntimeException e) {
+                throw new InvalidInputException("cannot read " + ckpt.resolve(OPTIMIZER_FILE) + ": damaged ("
+                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
             }
         }
-        return readState(ckpt);
+        return state;
     }
 
     /** Loads parameters saved by {@link Block#saveParameters} into an initialised {@code model}. */
     public static void loadModel(Path file, Block model, NDManager manager) {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             model.loadParameters(manager, in);
-        } catch (IOException | MalformedModelException e) {
-            throw new InvalidInputException("cannot load model parameters from " + file + ": " + e.getMessage(), e);
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            throw new InvalidInputException("cannot load model parameters from " + file + ": damaged or of another "
+                    + "model (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
+                    + e.getMessage().replace('\n', ' ')) + ")", e);
         }
         // Loaded arrays are fresh tensors: trainable parameters must be marked for gradients again.
         for (var p : model.getParameters()) {
@@ -148,10 +214,21 @@ public final class Checkpoints {
     static TrainingState readState(Path ckpt) {
         Path f = ckpt.resolve(STATE_FILE);
         try {
-            JsonObject json = new Gson().fromJson(Files.readString(f), JsonObject.class);
-            return new TrainingState(json.get("epoch").getAsInt(), json.get("batch").getAsInt(), json.get("step").getAsLong());
+            String text = new String(Files.readAllBytes(f), StandardCharsets.UTF_8);
+            JsonObject json = new Gson().fromJson(text, JsonObject.class);
+            if (json == null) {
+                throw new IllegalArgumentException("empty");
+            }
+            int epoch = json.get("epoch").getAsInt();
+            int batch = json.get("batch").getAsInt();
+            long step = json.get("step").getAsLong();
+            if (epoch < 0 || batch < 0 || step < 0) {
+                throw new IllegalArgumentException("negative position " + epoch + "/" + batch + "/" + step);
+            }
+            return new TrainingState(epoch, batch, step);
         } catch (IOException | RuntimeException e) {
-            throw new InvalidInputException("cannot read " + f + ": " + e.getMessage(), e);
+            throw new InvalidInputException("cannot read " + f + ": damaged (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage().replace('\n', ' ')) + ")", e);
         }
     }
 

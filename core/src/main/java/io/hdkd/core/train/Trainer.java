@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import io.hdkd.api.InvalidInputException;
 import io.hdkd.api.LossTerms;
 import io.hdkd.core.data.loader.DetectionBatch;
 import io.hdkd.core.train.optim.Gradients;
@@ -113,12 +114,25 @@ public final class Trainer {
 
     /** Continues from the latest checkpoint; from the start if there is none. */
     public TrainingState resume() {
-        Path latest = checkpoints.latest();
-        if (latest == null) {
+        List<String> problems = new ArrayList<>();
+        List<Path> candidates = checkpoints.candidates(problems);
+        if (candidates.isEmpty() && problems.isEmpty()) {
             return train();
         }
-        TrainingState state = Checkpoints.load(latest, model, optimizer, manager);
-        return run(state);
+        // The newest intact checkpoint: a damaged one (a disk error, a truncated copy) is named and skipped.
+        for (Path ckpt : candidates) {
+            try {
+                TrainingState state = Checkpoints.load(ckpt, model, optimizer, manager);
+                for (String p : problems) {
+                    System.err.println("hdkd: warning: " + p + "; resuming from " + ckpt.getFileName() + " instead");
+                }
+                return run(state);
+            } catch (InvalidInputException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        throw new InvalidInputException("--resume: no intact checkpoint in " + checkpoints.dir() + ": "
+                + String.join("; ", problems) + "; start over with --force");
     }
 
     private TrainingState run(TrainingState from) {

@@ -48,9 +48,9 @@ class MainTest {
         Result d = run("plugins", "--plugins-dir", plugins.toString(), "--describe");
         assertThat(d.code()).isEqualTo(ExitCodes.OK);
         assertThat(d.out()).contains("partitioner cells  (plugin gridder 1.2.3, select with distill.partitioner.type = cells)")
-                .containsPattern("KEY +TYPE +DEFAULT +REQUIRED +DESCRIPTION")
-                .containsPattern("cells +int +4 +no +Grid cells per side\\.")
-                .containsPattern("mode +hard\\|soft +hard +no +How locations are assigned\\.");
+                .containsPattern("KEY +TYPE +RANGE +DEFAULT +REQUIRED +DESCRIPTION")
+                .containsPattern("cells +int +- +4 +no +Grid cells per side\\.")
+                .containsPattern("mode +hard\\|soft +- +hard +no +How locations are assigned\\.");
     }
 
     @Test

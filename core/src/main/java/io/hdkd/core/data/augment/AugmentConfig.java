@@ -54,22 +54,22 @@ public record AugmentConfig(boolean enabled, double hflip, double crop, double[]
     public static List<OptionSpec> options() {
         return List.of(
                 OptionSpec.bool("enabled", true, "Augment training images at all (evaluation never augments)."),
-                OptionSpec.number("hflip", 0.5, "Probability of a horizontal flip."),
-                OptionSpec.number("crop", 0.0, "Probability of a random resized crop (resized back to the image size)."),
+                OptionSpec.number("hflip", 0.5, "Probability of a horizontal flip.").range(0, 1),
+                OptionSpec.number("crop", 0.0, "Probability of a random resized crop (resized back to the image size).").range(0, 1),
                 OptionSpec.list("crop-scale", "0.3,1.0", "Range lo,hi of the crop's area as a fraction of the image."),
                 OptionSpec.list("crop-aspect", "0.75,1.333",
                         "Range lo,hi of the crop's aspect ratio relative to the image's (sampled log-uniformly)."),
                 OptionSpec.list("scale-jitter", "0.8,1.2",
                         "Range lo,hi of a zoom about the centre; below 1 shrinks and pads with the mean colour."),
-                OptionSpec.number("translate", 0.0, "Largest shift as a fraction of the image width/height."),
+                OptionSpec.number("translate", 0.0, "Largest shift as a fraction of the image width/height.").range(0, 0.9),
                 OptionSpec.number("rotate", 0.0,
-                        "Largest rotation in degrees; boxes become the tight box of their rotated corners."),
-                OptionSpec.number("brightness", 0.0, "Brightness jitter b: factor in [1-b, 1+b]."),
-                OptionSpec.number("contrast", 0.0, "Contrast jitter c: factor in [1-c, 1+c] around the mean grey."),
-                OptionSpec.number("saturation", 0.0, "Saturation jitter s: factor in [1-s, 1+s] around each pixel's grey."),
+                        "Largest rotation in degrees; boxes become the tight box of their rotated corners.").range(0, 180),
+                OptionSpec.number("brightness", 0.0, "Brightness jitter b: factor in [1-b, 1+b].").range(0, 0.99),
+                OptionSpec.number("contrast", 0.0, "Contrast jitter c: factor in [1-c, 1+c] around the mean grey.").range(0, 0.99),
+                OptionSpec.number("saturation", 0.0, "Saturation jitter s: factor in [1-s, 1+s] around each pixel's grey.").range(0, 0.99),
                 OptionSpec.number("min-visible", 0.3,
-                        "Drop a box when less than this fraction of its area stays inside the image."),
-                OptionSpec.number("min-size", 2.0, "Drop a box narrower or lower than this many pixels after clipping."));
+                        "Drop a box when less than this fraction of its area stays inside the image.").range(0, 1),
+                OptionSpec.number("min-size", 2.0, "Drop a box narrower or lower than this many pixels after clipping.").range(0, 1e6));
     }
 
     /** Reads and checks the options (from {@code Options.of("data.augment.", options(), given)}). */

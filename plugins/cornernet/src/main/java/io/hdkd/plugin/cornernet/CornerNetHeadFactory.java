@@ -29,20 +29,20 @@ public final class CornerNetHeadFactory implements HeadFactory {
                 OptionSpec.string("level", "p3",
                         "feature level the head reads, one of the input levels: p3 (stride 8) by default; p2 (stride 4, with "
                                 + "p2 in the FPN's levels) for small objects at about 4x the cost"),
-                OptionSpec.integer("channels", 128, "width of the corner prediction modules and output heads"),
+                OptionSpec.integer("channels", 128, "width of the corner prediction modules and output heads").atLeast(1),
                 OptionSpec.number("min-overlap", 0.3,
-                        "IoU a box with corners displaced by the Gaussian radius keeps with the ground truth"),
-                OptionSpec.number("pull-weight", 0.1, "weight of the embedding pull (grouping) loss"),
-                OptionSpec.number("push-weight", 0.1, "weight of the embedding push (separating) loss"),
-                OptionSpec.number("push-margin", 1.0, "margin of the push loss between objects' mean embeddings"),
-                OptionSpec.number("offset-weight", 1.0, "weight of the smooth-L1 corner offset loss"),
-                OptionSpec.integer("top-k", 100, "corners per side kept from each heatmap when decoding"),
+                        "IoU a box with corners displaced by the Gaussian radius keeps with the ground truth").range(0.01, 0.99),
+                OptionSpec.number("pull-weight", 0.1, "weight of the embedding pull (grouping) loss").atLeast(0),
+                OptionSpec.number("push-weight", 0.1, "weight of the embedding push (separating) loss").atLeast(0),
+                OptionSpec.number("push-margin", 1.0, "margin of the push loss between objects' mean embeddings").atLeast(0),
+                OptionSpec.number("offset-weight", 1.0, "weight of the smooth-L1 corner offset loss").atLeast(0),
+                OptionSpec.integer("top-k", 100, "corners per side kept from each heatmap when decoding").atLeast(1),
                 OptionSpec.number("embedding-threshold", 0.5,
-                        "largest embedding distance at which a top-left and a bottom-right corner are paired"),
-                OptionSpec.integer("candidates", 1000, "best corner pairs kept before box NMS"),
-                OptionSpec.number("score-threshold", 0.05, "smallest pair score (mean of corner scores) kept"),
-                OptionSpec.number("nms-iou", 0.5, "IoU above which class-wise NMS suppresses a box"),
-                OptionSpec.integer("max-detections", 100, "detections kept per image after NMS"));
+                        "largest embedding distance at which a top-left and a bottom-right corner are paired").atLeast(0),
+                OptionSpec.integer("candidates", 1000, "best corner pairs kept before box NMS").atLeast(1),
+                OptionSpec.number("score-threshold", 0.05, "smallest pair score (mean of corner scores) kept").range(0, 1),
+                OptionSpec.number("nms-iou", 0.5, "IoU above which class-wise NMS suppresses a box").range(0, 1),
+                OptionSpec.integer("max-detections", 100, "detections kept per image after NMS").atLeast(1));
     }
 
     @Override

@@ -34,7 +34,7 @@ final class FpnFactory implements NeckFactory {
     @Override
     public List<OptionSpec> options() {
         return List.of(
-                OptionSpec.integer(CHANNELS, 256, "channels of every pyramid level"),
+                OptionSpec.integer(CHANNELS, 256, "channels of every pyramid level").atLeast(1),
                 OptionSpec.list(LEVELS, "p3,p4,p5,p6,p7", "levels to output, in increasing order, out of p2..p7;"
                         + " p2..p5 need c2..c5 from the backbone"),
                 OptionSpec.choice(EXTRA_FROM, "p5", "what P6 is computed from: p5 (torchvision's"

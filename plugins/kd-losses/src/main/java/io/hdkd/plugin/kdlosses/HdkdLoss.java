@@ -363,6 +363,14 @@ final class HdkdLoss implements DistillationLoss {
         return adapters.subspaces().size();
     }
 
+    /** With partition = partitioner, K must equal the partitioner's: the host checks it before any work. */
+    @Override
+    public java.util.Optional<PartitionNeed> partitionNeed() {
+        return settings.source() == PartitionSource.PARTITIONER
+                ? java.util.Optional.of(new PartitionNeed(subspaceCount(), HdkdLossFactory.SUBSPACES))
+                : java.util.Optional.empty();
+    }
+
     /** Groups the teacher's channels once, from the first batch the loss sees, and fixes the adapters' groups. */
     private synchronized void calibrate(List<NDArray> teachers) {
         if (calibrated) {

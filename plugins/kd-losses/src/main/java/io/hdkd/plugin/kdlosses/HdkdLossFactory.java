@@ -10,6 +10,7 @@ import io.hdkd.api.Options;
 import io.hdkd.api.WeightSchedule;
 import java.util.ArrayList;
 import java.util.Arrays;
+import io.hdkd.api.OptionProblem;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -77,17 +78,17 @@ public final class HdkdLossFactory implements DistillationLossFactory {
                                 + "level), off (a single subspace)",
                         "partitioner", "levels", "off"),
                 OptionSpec.integer(SUBSPACES, 4,
-                        "K for partition=partitioner; must equal the partitioner's number of subspaces"),
+                        "K for partition=partitioner; must equal the partitioner's number of subspaces").atLeast(1),
                 OptionSpec.list(SUBSPACE_WEIGHTS, "",
                         "one loss weight per subspace (normalised to sum 1); empty: equal weights; 'partition': the "
                                 + "partitioner's own weights (e.g. kmeans weighting = balanced)"),
                 OptionSpec.bool(CHANNEL_SPLIT, true,
                         "group the teacher's channels by correlation (first batch) and share adapter weights within "
                                 + "a group (grouped conv); false: each adapter is a plain conv"),
-                OptionSpec.integer(GROUPS, 8, "number of channel groups G (must divide the teacher's channels)"),
+                OptionSpec.integer(GROUPS, 8, "number of channel groups G (must divide the teacher's channels)").atLeast(1),
                 OptionSpec.integer(ADAPTER_KERNEL, 1,
                         "kernel size of each subspace adapter (odd); 1 keeps K adapters cheap on CPU, 3 lets them "
-                                + "also mix neighbouring locations at 9x the cost"),
+                                + "also mix neighbouring locations at 9x the cost").atLeast(1),
                 OptionSpec.choice(COMBINATION, "weights",
                         "how the subspaces' adapted maps form the student map: weights (per subspace a learned "
                                 + "softmax over the K adapters, starting at 0.9 on its own), attention (a learned "
@@ -97,11 +98,24 @@ public final class HdkdLossFactory implements DistillationLossFactory {
                 OptionSpec.bool(NORMALIZE, true,
                         "standardise student and teacher maps per channel over (N, H, W) before the squared error, so"
                                 + " the term is scale-free across architectures"),
-                OptionSpec.number(FEATURE_WEIGHT, 1.0, "weight of the feature term"),
+                OptionSpec.number(FEATURE_WEIGHT, 1.0, "weight of the feature term").atLeast(0),
                 OptionSpec.number(SOFT_TARGET_WEIGHT, 1.0,
                         "weight of the soft-target term (binary KL for sigmoid heads); used only when both heads "
-                                + "have the same type; 0 leaves it out"),
+                                + "have the same type; 0 leaves it out").atLeast(0),
                 OptionSpec.number(TEMPERATURE, 1.0, "soft-target temperature T > 0"));
+    }
+
+    /** Declared before any work; the checks that need the teacher's channels run when the loss is created. */
+    @Override
+    public List<OptionProblem> check(Options options) {
+        List<OptionProblem> problems = new ArrayList<>();
+        if (options.getInt(ADAPTER_KERNEL) % 2 == 0) {
+            problems.add(options.problem(ADAPTER_KERNEL, "must be odd, so the adapted map keeps its size"));
+        }
+        if (!(options.getDouble(TEMPERATURE) > 0)) {
+            problems.add(options.problem(TEMPERATURE, "the temperature must be > 0"));
+        }
+        return problems;
     }
 
     @Override

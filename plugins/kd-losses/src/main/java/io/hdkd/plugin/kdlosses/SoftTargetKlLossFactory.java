@@ -11,6 +11,7 @@ import io.hdkd.api.Options;
 import io.hdkd.api.OutputKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import io.hdkd.api.OptionProblem;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,6 +48,12 @@ public final class SoftTargetKlLossFactory implements DistillationLossFactory {
                         "pooled: mean over all anchors of all outputs (levels) together; mean/sum: mean per output,"
                                 + " then averaged/summed over outputs",
                         "pooled", "mean", "sum"));
+    }
+
+    @Override
+    public List<OptionProblem> check(Options options) {
+        return options.getDouble(TEMPERATURE) > 0 ? List.of()
+                : List.of(options.problem(TEMPERATURE, "the temperature must be > 0"));
     }
 
     @Override

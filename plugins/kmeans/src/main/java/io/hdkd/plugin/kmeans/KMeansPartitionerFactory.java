@@ -6,6 +6,8 @@ import io.hdkd.api.OptionSpec;
 import io.hdkd.api.OptionType;
 import io.hdkd.api.Options;
 import io.hdkd.api.PartitionerFactory;
+import io.hdkd.api.OptionProblem;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Creates {@link KMeansPartitioner}s from the {@code kmeans} partitioner options. */
@@ -32,32 +34,32 @@ public final class KMeansPartitionerFactory implements PartitionerFactory {
     private static final long SEED_SALT = 0x6b6d65616e73L; // "kmeans" in ASCII
 
     private static final List<OptionSpec> OPTIONS = List.of(
-            OptionSpec.integer(SUBSPACES, 4, "number of subspaces K the feature locations are split into"),
-            OptionSpec.integer(ITERATIONS, 50, "maximum Lloyd iterations per k-means++ restart"),
+            OptionSpec.integer(SUBSPACES, 4, "number of subspaces K the feature locations are split into").atLeast(1),
+            OptionSpec.integer(ITERATIONS, 50, "maximum Lloyd iterations per k-means++ restart").atLeast(1),
             OptionSpec.number(TOLERANCE, 1e-4,
-                    "stop iterating once no centre moves farther than this (Euclidean, in descriptor units)"),
-            OptionSpec.integer(RESTARTS, 3, "k-means++ initialisations; the clustering with the lowest inertia wins"),
+                    "stop iterating once no centre moves farther than this (Euclidean, in descriptor units)").atLeast(0),
+            OptionSpec.integer(RESTARTS, 3, "k-means++ initialisations; the clustering with the lowest inertia wins").atLeast(1),
             new OptionSpec(SEED, OptionType.LONG, null,
                     "seed of all random choices (subsample, k-means++, projections); unset: derived from the run's seed",
                     false, List.of()),
             OptionSpec.number(SCALE_WEIGHT, 1.0,
-                    "weight of the level's receptive-field scale log2(stride) in the descriptor; 0 leaves it out"),
+                    "weight of the level's receptive-field scale log2(stride) in the descriptor; 0 leaves it out").atLeast(0),
             OptionSpec.number(POSITION_WEIGHT, 1.0,
-                    "weight of the normalised location (x/W, y/H in [0,1]) in the descriptor; 0 leaves it out"),
+                    "weight of the normalised location (x/W, y/H in [0,1]) in the descriptor; 0 leaves it out").atLeast(0),
             OptionSpec.number(FEATURE_WEIGHT, 0.0,
-                    "weight of the standardised feature summary in the descriptor; 0 leaves features unused"),
+                    "weight of the standardised feature summary in the descriptor; 0 leaves features unused").atLeast(0),
             OptionSpec.choice(FEATURE_SUMMARY, "mean",
                     "how a location's feature vector is summarised: channel mean, or a fixed random projection",
                     "mean", "projection"),
-            OptionSpec.integer(FEATURE_DIMS, 4, "dimensions of the random projection (feature-summary=projection)"),
+            OptionSpec.integer(FEATURE_DIMS, 4, "dimensions of the random projection (feature-summary=projection)").atLeast(1),
             OptionSpec.number(GT_SCALE_WEIGHT, 0.0,
                     "weight of the ground-truth object scale log2(sqrt(area)) of the smallest box covering the location;"
-                            + " 0 leaves it out"),
+                            + " 0 leaves it out").atLeast(0),
             OptionSpec.choice(WEIGHTING, "uniform",
                     "subspace loss weights: uniform 1/K, or balanced (inverse location count, summing to 1)",
                     "uniform", "balanced"),
             OptionSpec.integer(MAX_POINTS, 20000,
-                    "at most this many locations (a seeded random subsample) fit the centres; all are then assigned"),
+                    "at most this many locations (a seeded random subsample) fit the centres; all are then assigned").atLeast(1),
             OptionSpec.bool(LEVEL_BALANCE, true,
                     "give every level the same total mass in the k-means objective, so a coarse level's few locations"
                             + " are not outweighed by a fine level's many"));
@@ -76,6 +78,22 @@ public final class KMeansPartitionerFactory implements PartitionerFactory {
     @Override
     public List<OptionSpec> options() {
         return OPTIONS;
+    }
+
+    /** Declared before any work: K locations are needed to fit K centres, and the descriptor must not be empty. */
+    @Override
+    public List<OptionProblem> check(Options options) {
+        List<OptionProblem> problems = new ArrayList<>();
+        if (options.getInt(MAX_POINTS) < options.getInt(SUBSPACES)) {
+            problems.add(options.problem(MAX_POINTS, "must be at least " + options.prefix() + SUBSPACES + " ("
+                    + options.getInt(SUBSPACES) + ")"));
+        }
+        if (options.getDouble(SCALE_WEIGHT) == 0 && options.getDouble(POSITION_WEIGHT) == 0
+                && options.getDouble(FEATURE_WEIGHT) == 0 && options.getDouble(GT_SCALE_WEIGHT) == 0) {
+            problems.add(options.problem(SCALE_WEIGHT, "at least one of " + SCALE_WEIGHT + ", " + POSITION_WEIGHT
+                    + ", " + FEATURE_WEIGHT + ", " + GT_SCALE_WEIGHT + " must be > 0"));
+        }
+        return problems;
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.hdkd.api.FeatureLevel;
 import io.hdkd.api.OptionSpec;
 import io.hdkd.api.Options;
 import java.util.ArrayList;
+import io.hdkd.api.OptionProblem;
 import java.util.List;
 
 /** Creates one torchvision-layout ResNet variant. */
@@ -39,13 +40,20 @@ final class ResNetFactory implements BackboneFactory {
     public List<OptionSpec> options() {
         return List.of(
                 OptionSpec.integer(FROZEN_STAGES, 0, "stages to freeze: 0 none, 1 stem and layer1, ... 4 everything;"
-                        + " frozen stages get no gradient and keep their BatchNorm statistics fixed"),
+                        + " frozen stages get no gradient and keep their BatchNorm statistics fixed").range(0, 4),
                 OptionSpec.bool(NORM_EVAL, false, "run every BatchNorm in inference mode (statistics never update;"
                         + " affine parameters still train unless frozen)"),
                 OptionSpec.number(WIDTH, 1.0, "channel multiplier for the stem and the stage widths 64,128,256,512"
-                        + " (e.g. 0.25 for a narrow network of the same layout)"),
+                        + " (e.g. 0.25 for a narrow network of the same layout)").atMost(16),
                 OptionSpec.list(OUT_LEVELS, "c2,c3,c4,c5", "levels to output, in order, from c2 (stride 4),"
                         + " c3 (8), c4 (16), c5 (32)"));
+    }
+
+    /** width must be > 0 (a range's bound is inclusive, so this one is a declared check). */
+    @Override
+    public List<OptionProblem> check(Options options) {
+        return options.getDouble(WIDTH) > 0 ? List.of()
+                : List.of(options.problem(WIDTH, "must be > 0 (a channel multiplier, e.g. 0.25)"));
     }
 
     @Override

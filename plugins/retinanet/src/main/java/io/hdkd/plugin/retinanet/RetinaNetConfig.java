@@ -50,33 +50,33 @@ public record RetinaNetConfig(
         int maxDetections) {
 
     static final List<OptionSpec> SPECS = List.of(
-            OptionSpec.integer("num-convs", 4, "conv3x3+ReLU blocks in each of the class and box towers"),
+            OptionSpec.integer("num-convs", 4, "conv3x3+ReLU blocks in each of the class and box towers").atLeast(0),
             OptionSpec.number("prior-prob", 0.01, "foreground probability the class logits start at (bias init)"),
             OptionSpec.list("anchor-sizes", "",
                     "base anchor size per input level in input pixels; empty: 4 x the level's stride (32..512 for p3..p7)"),
             OptionSpec.list("anchor-scales", "1.0, 1.2599210498948732, 1.5874010519681994",
                     "octave scales applied to each base size (sizes are truncated to integers, as torchvision does)"),
             OptionSpec.list("anchor-ratios", "0.5, 1.0, 2.0", "anchor aspect ratios (height / width)"),
-            OptionSpec.number("fg-iou", 0.5, "anchors with IoU >= this with a ground-truth box are positive"),
-            OptionSpec.number("bg-iou", 0.4, "anchors with IoU < this with every ground-truth box are negative"),
+            OptionSpec.number("fg-iou", 0.5, "anchors with IoU >= this with a ground-truth box are positive").range(0, 1),
+            OptionSpec.number("bg-iou", 0.4, "anchors with IoU < this with every ground-truth box are negative").range(0, 1),
             OptionSpec.bool("allow-low-quality", true,
                     "make each ground-truth box's best anchors (all tied for its best IoU) positive"),
             OptionSpec.number("alpha", 0.25, "focal loss weight of the positive class (negative disables it)"),
-            OptionSpec.number("gamma", 2.0, "focal loss focusing exponent"),
+            OptionSpec.number("gamma", 2.0, "focal loss focusing exponent").atLeast(0),
             OptionSpec.choice("box-loss", "l1",
                     "box regression loss on positives: l1 (torchvision, mmdet), smooth-l1 (detectron2), giou",
                     "l1", "smooth-l1", "giou"),
             OptionSpec.number("smooth-l1-beta", 1.0 / 9.0,
-                    "smooth-l1 switch point between L2 and L1 (detectron/mmdet 1/9; torchvision's smooth_l1 uses 1.0)"),
+                    "smooth-l1 switch point between L2 and L1 (detectron/mmdet 1/9; torchvision's smooth_l1 uses 1.0)").atLeast(0),
             OptionSpec.list("box-weights", "1.0, 1.0, 1.0, 1.0", "box coder weights wx, wy, ww, wh"),
             OptionSpec.choice("loss-normalization", "image",
                     "divide each image's loss by its own positives and average over images (torchvision), "
                             + "or divide the batch's loss by the batch's positives (mmdet)",
                     "image", "batch"),
-            OptionSpec.number("score-threshold", 0.05, "decoding keeps class scores above this"),
-            OptionSpec.integer("topk-candidates", 1000, "decoding keeps at most this many candidates per level"),
-            OptionSpec.number("nms-threshold", 0.5, "IoU above which class-wise NMS suppresses a lower-scored box"),
-            OptionSpec.integer("max-detections", 100, "detections kept per image after NMS"));
+            OptionSpec.number("score-threshold", 0.05, "decoding keeps class scores above this").range(0, 1),
+            OptionSpec.integer("topk-candidates", 1000, "decoding keeps at most this many candidates per level").atLeast(1),
+            OptionSpec.number("nms-threshold", 0.5, "IoU above which class-wise NMS suppresses a lower-scored box").range(0, 1),
+            OptionSpec.integer("max-detections", 100, "detections kept per image after NMS").atLeast(1));
 
     /** Parses and cross-checks the options for the given input levels. */
     static RetinaNetConfig from(Options o, List<FeatureLevel> levels) {
