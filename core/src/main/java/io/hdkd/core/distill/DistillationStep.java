@@ -12,7 +12,6 @@ import io.hdkd.api.DistillationLoss;
 import io.hdkd.api.FeaturePartitioner;
 import io.hdkd.api.FeatureLevel;
 import io.hdkd.api.ImageTargets;
-import io.hdkd.api.InvalidInputException;
 import io.hdkd.api.LossTerms;
 import io.hdkd.api.Partition;
 import io.hdkd.api.Taps;
@@ -118,11 +117,9 @@ public final class DistillationStep implements Trainer.StepFunction {
         this.taskWeight = taskWeight;
         this.distillWeight = distillWeight;
         this.needsDetections = this.losses.stream().anyMatch(l -> l.loss().needsTeacherDetections());
-        for (WeightedLoss l : this.losses) {
-            if (l.loss().needsTeacherDetections() && !teacher.givesDetections()) {
-                throw new InvalidInputException("distill.loss." + l.id() + " needs the teacher's detections, but the"
-                        + " teacher gives none (an ONNX teacher needs teacher.onnx.detections)");
-            }
+        if (needsDetections && !teacher.givesDetections()) {
+            // DistillationRun.checkDetections refuses this before any work, by the loss's key.
+            throw new IllegalArgumentException("a loss needs the teacher's detections, which this teacher does not give");
         }
     }
 

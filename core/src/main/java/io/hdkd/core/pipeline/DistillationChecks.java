@@ -39,10 +39,12 @@ public final class DistillationChecks {
         TeacherSection.checkOnnxShapes(teacherOptions, loader);
         TeacherSection.Opened opened = TeacherSection.open(teacherOptions, registry, loader, Device.cpu());
         try (Teacher teacher = opened.teacher()) {
-            DistillationPair pair = DistillationRun.pair(student, teacher);
             ComponentContext context = new ComponentContext(numClasses, List.of(), Device.cpu(), config.seed());
+            DistillationPair pair = DistillationRun.pair(student, teacher,
+                    DistillationRun.createAssistant(config, student, teacher, context));
             List<DistillationStep.WeightedLoss> losses =
                     DistillationRun.createLosses(config, pair, opened.numClasses(), context);
+            DistillationRun.checkDetections(losses, teacher);
             Optional<ConfiguredComponent> pc = config.component(ComponentSlot.PARTITIONER);
             if (pc.isEmpty()) {
                 return;

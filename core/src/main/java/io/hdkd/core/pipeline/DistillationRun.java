@@ -103,6 +103,7 @@ public final class DistillationRun {
             List<DistillationStep.WeightedLoss> losses;
             try {
                 losses = createLosses(config, pair, opened.numClasses(), context);
+                checkDetections(losses, teacher);
             } catch (InvalidInputException e) {
                 if (!resume) {
                     // Nothing has trained: leave no half-made run folder that would need --force next time.
@@ -227,6 +228,20 @@ public final class DistillationRun {
      */
     private static DetectorHead assistant(ResolvedConfig config, DetectorBlock student, Teacher teacher,
             ComponentContext context, RunSession session, PrintStream log) {
+        DetectorHead head = createAssistant(config, student, teacher, context);
+        if (head == null) {
+            return null;
+        }
+        head.block().initialize(session.manager(), DataType.FLOAT32, session.featureShapes(student));
+        log.println("distill: assistant " + head.type() + " head on the student's " + student.headLevels().stream()
+                .map(FeatureLevel::name).toList() + (head.type().equals(teacher.headType()) ? ""
+                : " (not the teacher's head type " + teacher.headType() + ")"));
+        return head;
+    }
+
+    /** The configured assistant head, created but not initialised (for checks); null when none is configured. */
+    static DetectorHead createAssistant(ResolvedConfig config, DetectorBlock student, Teacher teacher,
+            ComponentContext context) {
         Optional<ConfiguredComponent> c = config.component(ComponentSlot.ASSISTANT);
         if (c.isEmpty()) {
             return null;
@@ -242,12 +257,17 @@ public final class DistillationRun {
             throw new InvalidInputException(name + " is the student's own head type; an assistant head is of the"
                     + " teacher's type (" + teacher.headType() + ")");
         }
-        Shape[] levels = session.featureShapes(student);
-        head.block().initialize(session.manager(), DataType.FLOAT32, levels);
-        log.println("distill: assistant " + head.type() + " head on the student's " + student.headLevels().stream()
-                .map(FeatureLevel::name).toList() + (head.type().equals(teacher.headType()) ? ""
-                : " (not the teacher's head type " + teacher.headType() + ")"));
         return head;
+    }
+
+    /** A loss that needs the teacher's detections needs a teacher that gives them: refused by the loss's key. */
+    static void checkDetections(List<DistillationStep.WeightedLoss> losses, Teacher teacher) {
+        for (DistillationStep.WeightedLoss l : losses) {
+            if (l.loss().needsTeacherDetections() && !teacher.givesDetections()) {
+                throw new InvalidInputException("distill.loss." + l.id() + " needs the teacher's detections, but the"
+                        + " teacher gives none (an ONNX teacher needs teacher.onnx.detections)");
+            }
+        }
     }
 
     /**
