@@ -4,11 +4,11 @@
 #   scripts/slurm/start-local-cluster.sh
 #
 # Idempotent: a cluster it set up that answers with the same configuration is left alone, and so is any Slurm it did
-# not set up (/etc/slurm/slurm.conf without its marker) that answers. Otherwise, as root,
-# it installs Debian's slurm-wlm and munge with apt-get when they are missing, writes /etc/slurm/slurm.conf (this
-# node with its real CPUs and memory, select/cons_tres, proctrack/linuxproc and task/none, which work in containers
-# without cgroups; no accounting), starts munged, slurmctld and slurmd (slurmd as root), and waits until sinfo shows
-# the node idle. Exit 0 when the cluster is up, 1 with one line on stderr saying why not.
+# not set up (/etc/slurm/slurm.conf without its marker) that answers. Otherwise, as root, it installs Debian's
+# slurm-wlm and munge with apt-get when they are missing, writes /etc/slurm/slurm.conf (this node with its real CPUs
+# and memory, daemons on the loopback address only, select/cons_tres, proctrack/linuxproc and task/none, which work in
+# containers without cgroups; no accounting), starts munged, slurmctld and slurmd (slurmd as root), restarting them
+# if the configuration changed, and waits until sinfo shows the node idle. Exit 0 when the cluster is up, 1 with one line on stderr saying why not.
 # Environment: SLURM_START_TIMEOUT (seconds to wait for the node, default 60).
 set -euo pipefail
 
@@ -68,7 +68,7 @@ conf=/etc/slurm/slurm.conf
 new="$(cat <<CONF
 $marker: a one-node cluster for tests
 ClusterName=hdkd-local
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
@@ -96,7 +96,7 @@ SlurmctldTimeout=30
 SlurmdTimeout=30
 # a job that asks for no memory gets its CPUs' share, not the whole node (which would run one job at a time)
 DefMemPerCPU=$(( mem_mb / cpus ))
-NodeName=$host CPUs=$cpus RealMemory=$mem_mb State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem_mb State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 )"
