@@ -5,6 +5,7 @@ import io.hdkd.core.config.ConfigResolver;
 import io.hdkd.core.config.ResolvedConfig;
 import io.hdkd.core.launch.LaunchBatch;
 import io.hdkd.core.launch.LaunchTask;
+import io.hdkd.core.launch.Launcher;
 import io.hdkd.core.launch.Launches;
 import io.hdkd.core.launch.TaskState;
 import io.hdkd.core.pipeline.DistillSection;
@@ -55,16 +56,17 @@ public final class DistillCommand implements Callable<Integer> {
         for (String r : ratios) {
             parsed.add(DistillSection.Ratio.parse("--ratios", r));
         }
-        LoadedPlugins loaded = PluginHost.load(spec);
-        PrintWriter w = spec.commandLine().getOut();
-        if (launch.slurm() && parsed.isEmpty()) {
+        boolean slurm = launch.slurm(run.out);
+        if (slurm && parsed.isEmpty()) {
             throw new InvalidInputException("--launcher slurm needs --ratios (a single run: submit 'hdkd distill' "
                     + "yourself, or use hdkd sweep)");
         }
-        if (launch.slurm()) {
+        LoadedPlugins loaded = PluginHost.load(spec);
+        PrintWriter w = spec.commandLine().getOut();
+        if (slurm) {
             return launchRatios(raw, loaded, parsed, w);
         }
-        launch.launcher(); // validates: --slurm-* options without --launcher slurm are an error
+        launch.launcher(run.out); // validates: --slurm-* options without --launcher slurm are an error
         if (!parsed.isEmpty()) {
             RatioSweep.Result sweep = RatioSweep.run(raw, loaded.registry(), parsed, run.out,
                     run.resume || run.resumeOrStart, run.force,
@@ -121,16 +123,17 @@ public final class DistillCommand implements Callable<Integer> {
                     out.resolve(names.get(i)).toString(), "--resume-or-start"));
             tasks.add(new LaunchTask(i, names.get(i), args));
         }
+        Launcher launcher = launch.launcher(out);
         LaunchBatch batch = new LaunchBatch(out, tasks, launch.threads());
         PrintWriter err = spec.commandLine().getErr();
-        List<TaskState> states = Launches.run(batch, launch.launcher(), launch.waitForRuns, launch.poll(), err);
+        List<TaskState> states = Launches.run(batch, launcher, launch.waitForRuns, launch.poll(), err);
         if (!Launches.allEnded(states)) {
             for (int i = 0; i < tasks.size(); i++) {
                 TaskState s = states.get(i);
                 w.println(tasks.get(i).name() + ": " + s.state().label()
                         + (s.detail().isEmpty() ? "" : " (" + s.detail() + ")"));
             }
-            w.println(tasks.size() + " runs: " + Launches.counts(states) + "; run the same command again to follow "
+            w.println(tasks.size() + (tasks.size() == 1 ? " run: " : " runs: ") + Launches.counts(states) + "; run the same command again to follow "
                     + "them (--wait to block until all have ended); " + RatioSweep.CSV + " is written then");
             w.flush();
             return ExitCodes.OK;

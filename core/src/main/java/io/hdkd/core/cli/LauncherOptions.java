@@ -5,9 +5,15 @@ import io.hdkd.core.launch.Launcher;
 import io.hdkd.core.launch.LocalLauncher;
 import io.hdkd.core.launch.SlurmLauncher;
 import io.hdkd.core.launch.SlurmOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,9 +22,10 @@ import picocli.CommandLine.Option;
  */
 final class LauncherOptions {
 
-    @Option(names = "--launcher", paramLabel = "local|slurm", defaultValue = "local",
-            description = "Who starts the runs: local (here, one after another; default) or slurm (one job array, "
-                    + "one array task per run; DIR must be on a file system every node sees).")
+    @Option(names = "--launcher", paramLabel = "local|slurm",
+            description = "Who starts the runs: local (here, one after another) or slurm (one job array, one array "
+                    + "task per run; DIR must be on a file system every node sees). Default: slurm for a folder "
+                    + "whose runs were submitted to Slurm, else local.")
     String launcher;
 
     @Option(names = "--threads", paramLabel = "N", description = "PyTorch threads of every run, pinned so a run "
@@ -50,31 +57,79 @@ final class LauncherOptions {
             + "the PyTorch engine; the distribution bundles the CPU one).")
     Integer gpus;
 
-    @Option(names = "--slurm-sbatch-arg", paramLabel = "ARG", description = "One more sbatch argument, e.g. "
-            + "--qos=low (repeatable; given on sbatch's command line, so it wins over the script's).")
+    @Option(names = "--slurm-sbatch-arg", paramLabel = "ARG", description = "One more sbatch argument, written "
+            + "with '=', e.g. --slurm-sbatch-arg=--qos=low (repeatable; given on sbatch's command line, so it wins "
+            + "over the script's).")
     List<String> sbatchArgs = new ArrayList<>();
 
     @Option(names = "--slurm-poll", paramLabel = "SECONDS", defaultValue = "10",
             description = "With --wait: seconds between two looks at the queue (default: ${DEFAULT-VALUE}).")
     int poll;
 
-    boolean slurm() {
-        return launcher.equals("slurm");
+    /** True if the runs of {@code dir} go to Slurm: --launcher slurm, or no --launcher and a Slurm folder. */
+    boolean slurm(Path dir) {
+        return choice(dir).equals("slurm");
     }
 
-    /** The launcher chosen; --slurm-* options without --launcher slurm are an error. */
-    Launcher launcher() {
+    private String choice(Path dir) {
+        boolean submitted = SlurmLauncher.hasSubmissions(dir);
+        if (launcher == null) {
+            return submitted ? "slurm" : "local";
+        }
         if (!launcher.equals("local") && !launcher.equals("slurm")) {
             throw new InvalidInputException("--launcher must be local or slurm, got '" + launcher + "'");
         }
-        if (!slurm()) {
-            if (partition != null || account != null || time != null || cpusPerTask != null || memory != null
-                    || gpus != null || !sbatchArgs.isEmpty()) {
+        if (launcher.equals("local") && submitted) {
+            throw new InvalidInputException(dir + " holds runs submitted to Slurm (" + dir.resolve("slurm")
+                    + "); follow them with --launcher slurm (or without --launcher), not locally");
+        }
+        return launcher;
+    }
+
+    private boolean slurmOptionsGiven() {
+        return partition != null || account != null || time != null || cpusPerTask != null || memory != null
+                || gpus != null || !sbatchArgs.isEmpty();
+    }
+
+    /**
+     * The launcher for the runs of {@code dir}; --slurm-* options without Slurm are an error. With Slurm, the options
+     * are kept in DIR/slurm/options.properties, and a later call takes from there what it does not give itself (a
+     * resubmission goes where the first submission went, with the same threads).
+     */
+    Launcher launcher(Path dir) {
+        if (!slurm(dir)) {
+            if (slurmOptionsGiven()) {
                 throw new InvalidInputException("--slurm-* options need --launcher slurm");
             }
             return new LocalLauncher();
         }
-        return SlurmLauncher.system(slurmOptions());
+        Path stored = dir.toAbsolutePath().normalize().resolve(SlurmOptions.STORED);
+        if (Files.isRegularFile(stored)) {
+            // what this call does not say, the earlier submissions did
+            Properties p = new Properties();
+            try (var in = Files.newBufferedReader(stored, StandardCharsets.UTF_8)) {
+                p.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + stored + ": " + e.getMessage(), e);
+            }
+            partition = partition != null ? partition : p.getProperty("partition");
+            account = account != null ? account : p.getProperty("account");
+            time = time != null ? time : p.getProperty("time");
+            memory = memory != null ? memory : p.getProperty("mem");
+            cpusPerTask = cpusPerTask != null ? cpusPerTask : integer(p, "cpus-per-task");
+            gpus = gpus != null ? gpus : integer(p, "gpus");
+            threads = threads != null ? threads : integer(p, "threads");
+            if (sbatchArgs.isEmpty() && !p.getProperty("sbatch-args", "").isEmpty()) {
+                sbatchArgs = List.of(p.getProperty("sbatch-args").split("\u0001"));
+            }
+        }
+        SlurmOptions options = slurmOptions();
+        return SlurmLauncher.system(options);
+    }
+
+    private static Integer integer(Properties p, String key) {
+        String v = p.getProperty(key);
+        return v == null ? null : Integer.valueOf(v.strip());
     }
 
     SlurmOptions slurmOptions() {
@@ -104,7 +159,7 @@ final class LauncherOptions {
                 // not a count: fall through to the defaults
             }
         }
-        if (slurm() && cpusPerTask != null) {
+        if (cpusPerTask != null) {
             return cpusPerTask;
         }
         return Runtime.getRuntime().availableProcessors();

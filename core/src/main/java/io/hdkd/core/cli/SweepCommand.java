@@ -69,7 +69,7 @@ public final class SweepCommand implements Callable<Integer> {
                 seeds, out, root.pluginsDir);
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter w = spec.commandLine().getOut();
-        Launcher launcher = launch.launcher();
+        Launcher launcher = launch.launcher(plan.out());
         SweepRunner.Result result = new SweepRunner(plan, err, launch.threads())
                 .run(launcher, launch.waitForRuns, launch.poll());
         if (!result.ended()) {
@@ -78,7 +78,7 @@ public final class SweepCommand implements Callable<Integer> {
                 w.println(result.runs().get(i).name() + ": " + s.state().label()
                         + (s.detail().isEmpty() ? "" : " (" + s.detail() + ")"));
             }
-            w.println(result.runs().size() + " runs: " + Launches.counts(result.states()) + "; run the same command "
+            w.println(result.runs().size() + (result.runs().size() == 1 ? " run: " : " runs: ") + Launches.counts(result.states()) + "; run the same command "
                     + "again to follow them (--wait to block until all have ended), the tables are written then");
             w.flush();
             return ExitCodes.OK;

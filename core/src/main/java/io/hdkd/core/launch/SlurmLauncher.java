@@ -136,6 +136,8 @@ public final class SlurmLauncher implements Launcher {
             // sbatch reads the script; it need not be executable
         }
         writeRecord(record, new Submission(script.toString(), null, indexToName));
+        AtomicFiles.write(batch.dir().resolve(SlurmOptions.STORED), out -> options.toProperties(batch.threads())
+                .store(out, "hdkd: the Slurm options of the last submission"));
         List<String> sbatch = new ArrayList<>(List.of("sbatch", "--parsable"));
         sbatch.addAll(options.sbatchArgs());
         sbatch.add(script.toString());
@@ -188,6 +190,19 @@ public final class SlurmLauncher implements Launcher {
             return SqueueEntry.parse(r.out());
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("squeue: " + e.getMessage(), e);
+        }
+    }
+
+    /** True if {@code dir} holds a record of a submission to Slurm. */
+    public static boolean hasSubmissions(Path dir) {
+        Path slurm = dir.toAbsolutePath().normalize().resolve("slurm");
+        if (!Files.isDirectory(slurm)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(slurm)) {
+            return files.anyMatch(f -> RECORD.matcher(f.getFileName().toString()).matches());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + slurm + ": " + e.getMessage(), e);
         }
     }
 

@@ -36,6 +36,28 @@ public record SlurmOptions(String partition, String account, String time, Intege
         }
     }
 
+    /** Where a folder's Slurm options are kept (by each submission), so a later call resubmits with them. */
+    public static final String STORED = "slurm/options.properties";
+
+    /** These options and the runs' threads, as DIR/slurm/options.properties keeps them. */
+    public java.util.Properties toProperties(int threads) {
+        java.util.Properties p = new java.util.Properties();
+        java.util.function.BiConsumer<String, Object> put = (k, v) -> {
+            if (v != null) {
+                p.setProperty(k, v.toString());
+            }
+        };
+        put.accept("partition", partition);
+        put.accept("account", account);
+        put.accept("time", time);
+        put.accept("mem", memory);
+        put.accept("cpus-per-task", cpusPerTask);
+        put.accept("gpus", gpus);
+        put.accept("threads", threads);
+        put.accept("sbatch-args", String.join("\u0001", sbatchArgs));
+        return p;
+    }
+
     /** Nothing set: the cluster's defaults, one CPU per run unless the threads say otherwise. */
     public static SlurmOptions defaults() {
         return new SlurmOptions(null, null, null, null, null, null, List.of(), 10);
