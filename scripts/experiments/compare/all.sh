@@ -11,6 +11,10 @@
 #
 # Finished runs are skipped, so it resumes where it was stopped. On 2 cores it takes most of a day; docs/RESULTS.md
 # says which parts were measured.
+#
+# LAUNCHER=slurm (environment; SWEEP_ARGS for the --slurm-* options) sends the students and the ratio studies to
+# Slurm through hdkd sweep / hdkd distill --ratios (see compare.sh; SEEDS must then be 1..N); the data and the four
+# teachers are made here first. OUT must be on a file system every node sees.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
@@ -58,14 +62,26 @@ ratio() {  # method seed
     [ -f "$dir/ratios.csv" ] && return 0
     mkdir -p "$out/ratios/configs"
     cat "$here/student.properties" "$here/$1.properties" > "$out/ratios/configs/$1.properties"
+    local how=(--force)
+    # shellcheck disable=SC2206 # SWEEP_ARGS is a list of options on purpose
+    [ "${LAUNCHER:-local}" = local ] || how=(--launcher "$LAUNCHER" --threads 1 --wait ${SWEEP_ARGS:-})
     JAVA_OPTS="$JAVA_OPTS -Dai.djl.pytorch.num_threads=1" "$hdkd" distill --config "$out/ratios/configs/$1.properties" --set "dataset.root=$out/data-coarse" \
         --set "run.seed=$2" --set "teacher.run=$out/teacher-coarse" --ratios 1:1,1:2,2:1,3:1 \
-        --out "$dir" --force > "$dir.log" 2>&1
+        --out "$dir" "${how[@]}" > "$dir.log" 2>&1 || echo "ratio study $1 seed $2 FAILED (see $dir.log)"
 }
-for s in $seeds; do
-    ratio hdkd-full "$s" &
-    ratio pkd-kl "$s" &
+if [ "${LAUNCHER:-local}" = local ]; then
+    for s in $seeds; do
+        ratio hdkd-full "$s" &
+        ratio pkd-kl "$s" &
+        wait
+    done
+else
+    # every ratio study at once, each one Slurm job array (one task per ratio) that its hdkd waits for
+    for s in $seeds; do
+        ratio hdkd-full "$s" &
+        ratio pkd-kl "$s" &
+    done
     wait
-done
+fi
 python3 "$here/ratios_table.py" "$out/ratios" > "$out/ratios/results.md"
 echo "tables: $out/*/results.md"

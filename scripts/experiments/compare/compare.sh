@@ -16,6 +16,12 @@
 #
 # Runs go seed by seed (every method's seed 1 first), JOBS at a time (default 2, one PyTorch thread each); a finished
 # run (RUN/model exists) is skipped, so the script resumes where it was stopped. The table goes to OUT/results.md.
+#
+# LAUNCHER (environment) = local (default: the above) or slurm: each method is then one 'hdkd sweep --launcher slurm'
+# into OUT/sweeps/<method> (seeds 1..N, so SEEDS must be "1 2 ... N"; one thread per run, as locally), all methods
+# submitted first, then waited for; OUT/<method>-s<seed> link to the runs, so the table is the same. SWEEP_ARGS
+# (environment) goes to every hdkd sweep, e.g. "--slurm-partition cpu --slurm-time 2:00:00". Run it again to resubmit
+# failed or killed runs (they resume from their checkpoints). OUT must be on a file system every node sees.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 home="$1"; teacher="$(realpath "$2")"; data="$(realpath "$3")"; out="$4"
@@ -56,12 +62,41 @@ run() {
     fi
 }
 
-for s in $seeds; do
-    for m in "${methods[@]}"; do
-        while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
-        run "$m" "$s" &
+sweep() {  # method [more hdkd sweep args]: the method's runs through hdkd sweep and $LAUNCHER
+    local m="$1" cmd=distill extra=(--set "teacher.run=$teacher")
+    shift
+    if [ "$m" = alone ]; then cmd=train; extra=(); fi
+    # shellcheck disable=SC2086 # SWEEP_ARGS is a list of options on purpose
+    "$home/bin/hdkd" sweep --launcher "$launcher" --command "$cmd" --config "$out/configs/$m.properties" \
+        --set "dataset.root=$data" "${extra[@]}" --seeds "$nseeds" --threads 1 --out "$out/sweeps/$m" \
+        ${SWEEP_ARGS:-} "$@"
+}
+
+launcher="${LAUNCHER:-local}"
+if [ "$launcher" = local ]; then
+    for s in $seeds; do
+        for m in "${methods[@]}"; do
+            while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+            run "$m" "$s" &
+        done
     done
-done
-wait
+    wait
+else
+    nseeds=$(echo $seeds | wc -w)
+    if [ "$(echo $seeds)" != "$(seq -s ' ' 1 "$nseeds")" ]; then
+        echo "compare.sh: LAUNCHER=$launcher runs seeds 1..N (hdkd sweep --seeds N); SEEDS '$seeds' is not that" >&2
+        exit 2
+    fi
+    for m in "${methods[@]}"; do  # submit everything first; a refused submission stops the script
+        sweep "$m" > "$out/sweep-$m.log" 2>&1 || { tail -1 "$out/sweep-$m.log" >&2; exit 2; }
+    done
+    for m in "${methods[@]}"; do
+        if sweep "$m" --wait >> "$out/sweep-$m.log" 2>&1; then echo "$(date +%T) done  $m"
+        else echo "$(date +%T) FAILED $m (see $out/sweep-$m.log; run again to resubmit)"; fi
+        for s in $seeds; do
+            [ -e "$out/$m-s$s" ] || ln -sfn "sweeps/$m/seed=$s" "$out/$m-s$s"
+        done
+    done
+fi
 python3 "$here/results_table.py" "$out" "$teacher" > "$out/results.md"
 echo "table: $out/results.md"

@@ -32,10 +32,28 @@ final class RunOptions {
     @Option(names = "--force", description = "Delete RUN first if it exists.")
     boolean force;
 
+    @Option(names = "--resume-or-start", description = "Continue the run in RUN if it holds one (RUN/config.properties)"
+            + ", else start it (RUN absent or empty): what a job that may be killed and run again uses.")
+    boolean resumeOrStart;
+
     /** The user's keys: the configuration file (the run's own with a bare --resume) with the --set keys on top. */
     Map<String, String> rawConfig() {
         if (resume && force) {
             throw new InvalidInputException("--resume and --force contradict each other: pick one");
+        }
+        if (resumeOrStart && (resume || force)) {
+            throw new InvalidInputException("--resume-or-start decides between --resume and a new run itself: "
+                    + "give it alone");
+        }
+        if (resumeOrStart) {
+            resume = holdsRun(out);
+            if (resume) {
+                System.err.println("resume-or-start: " + out + " holds a run: resuming it from "
+                        + latestCheckpoint(out));
+            } else if (config == null) {
+                throw new InvalidInputException("--resume-or-start: " + out + " holds no run yet, so --config FILE "
+                        + "is required to start it");
+            }
         }
         Path file = config;
         if (file == null) {
@@ -48,6 +66,24 @@ final class RunOptions {
             }
         }
         return overrides.over(file);
+    }
+
+    /** True if {@code dir} holds a run that --resume can continue (its config.properties). */
+    static boolean holdsRun(Path dir) {
+        return Files.isRegularFile(dir.resolve("config.properties"));
+    }
+
+    /** The run's latest checkpoint's folder name, or "the start (no checkpoint yet)". */
+    static String latestCheckpoint(Path dir) {
+        try {
+            Path pointer = dir.resolve("checkpoints/latest");
+            if (Files.isRegularFile(pointer)) {
+                return "checkpoint " + Files.readString(pointer).trim();
+            }
+        } catch (java.io.IOException e) {
+            // reported by the resume itself
+        }
+        return "the start (no checkpoint yet)";
     }
 
     /** Prints a finished run's final metrics, its model folder and its report, one per line. */

@@ -4,6 +4,9 @@ import io.hdkd.api.InvalidInputException;
 import io.hdkd.core.config.ConfigResolver;
 import io.hdkd.core.pipeline.Pipelines;
 import io.hdkd.core.plugin.LoadedPlugins;
+import io.hdkd.core.launch.Launcher;
+import io.hdkd.core.launch.Launches;
+import io.hdkd.core.launch.TaskState;
 import io.hdkd.core.sweep.SweepGrid;
 import io.hdkd.core.validation.RunValidation;
 import io.hdkd.core.sweep.SweepOutcome;
@@ -30,7 +33,10 @@ import picocli.CommandLine.Spec;
                 + " one child process per run, one after another; then rank the settings by mean AP.",
             "Resumable: run it again with the same arguments (more values or seeds may be added) and finished runs are "
                 + "skipped; a failed run is reported and does not stop the others.",
-            "Writes DIR/<run>/ (each run), DIR/logs/<run>.log, DIR/results.csv and DIR/results.html."})
+            "Writes DIR/<run>/ (each run), DIR/logs/<run>.log, DIR/results.csv and DIR/results.html.",
+            "--launcher slurm submits the runs as one Slurm job array instead; run the command again to see each run's"
+                + " state, resubmit failed or killed runs (they resume from their last checkpoint) and, once all have"
+                + " ended, write the tables (--wait blocks until then)."})
 public final class SweepCommand implements Callable<Integer> {
 
     @Spec
@@ -60,6 +66,9 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The sweep folder.")
     Path out;
 
+    @Mixin
+    LauncherOptions launch;
+
     @Override
     public Integer call() {
         HdkdCommand root = (HdkdCommand) spec.root().userObject();
@@ -67,8 +76,22 @@ public final class SweepCommand implements Callable<Integer> {
         SweepRunner.Plan plan = new SweepRunner.Plan(command, config, overrides.arguments(), SweepGrid.parse(grid),
                 seeds, out, root.pluginsDir);
         PrintWriter err = spec.commandLine().getErr();
-        List<SweepOutcome> outcomes = new SweepRunner(plan, err).run();
         PrintWriter w = spec.commandLine().getOut();
+        Launcher launcher = launch.launcher(plan.out());
+        SweepRunner.Result result = new SweepRunner(plan, err, launch.threads())
+                .run(launcher, launch.waitForRuns, launch.poll());
+        if (!result.ended()) {
+            for (int i = 0; i < result.runs().size(); i++) {
+                TaskState s = result.states().get(i);
+                w.println(result.runs().get(i).name() + ": " + s.state().label()
+                        + (s.detail().isEmpty() ? "" : " (" + s.detail() + ")"));
+            }
+            w.println(result.runs().size() + (result.runs().size() == 1 ? " run: " : " runs: ") + Launches.counts(result.states()) + "; run the same command "
+                    + "again to follow them (--wait to block until all have ended), the tables are written then");
+            w.flush();
+            return ExitCodes.OK;
+        }
+        List<SweepOutcome> outcomes = result.outcomes();
         SweepTable table = SweepTable.of(plan.grid(), outcomes, plan.out());
         int rank = 1;
         for (SweepTable.Row r : table.rows()) {

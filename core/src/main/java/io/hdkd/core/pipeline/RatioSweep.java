@@ -54,13 +54,7 @@ public final class RatioSweep {
      */
     public static Result run(Map<String, String> raw, ComponentRegistry registry, List<DistillSection.Ratio> ratios,
             Path out, boolean resume, boolean force, PrintStream log) {
-        List<String> names = new ArrayList<>();
-        for (DistillSection.Ratio r : ratios) {
-            if (names.contains(r.folderName())) {
-                throw new InvalidInputException("--ratios lists " + r.text() + " twice");
-            }
-            names.add(r.folderName());
-        }
+        folderNames(ratios);
         ConfigResolver resolver = new ConfigResolver(registry, Pipelines.schema());
         List<ResolvedConfig> configs = new ArrayList<>();
         for (DistillSection.Ratio r : ratios) {
@@ -92,6 +86,42 @@ public final class RatioSweep {
             entries.add(new Entry(ratios.get(i), dir, m.getOrDefault("AP", Double.NaN),
                     m.getOrDefault("AP50", Double.NaN)));
         }
+        return writeTable(entries, out);
+    }
+
+    /**
+     * The ratio study's table from runs that have ended elsewhere (a launcher's child processes): each ratio's final
+     * AP and AP50 from the last line of {@code out/ratio-a_b/eval.jsonl}; writes {@code out/ratios.csv}.
+     */
+    public static Result tabulate(List<DistillSection.Ratio> ratios, Path out) {
+        List<Entry> entries = new ArrayList<>();
+        for (DistillSection.Ratio r : ratios) {
+            Path dir = out.resolve(r.folderName());
+            List<com.google.gson.JsonObject> evals = io.hdkd.core.report.MetricsLog.read(
+                    dir.resolve(io.hdkd.core.report.MetricsLog.EVALS));
+            com.google.gson.JsonObject last = evals.isEmpty() ? null : evals.get(evals.size() - 1);
+            entries.add(new Entry(r, dir, metric(last, "AP"), metric(last, "AP50")));
+        }
+        return writeTable(entries, out);
+    }
+
+    /** The run's folder name of each ratio, in order; a ratio listed twice is an error. */
+    public static List<String> folderNames(List<DistillSection.Ratio> ratios) {
+        List<String> names = new ArrayList<>();
+        for (DistillSection.Ratio r : ratios) {
+            if (names.contains(r.folderName())) {
+                throw new InvalidInputException("--ratios lists " + r.text() + " twice");
+            }
+            names.add(r.folderName());
+        }
+        return names;
+    }
+
+    private static double metric(com.google.gson.JsonObject eval, String name) {
+        return eval != null && eval.has(name) ? eval.get(name).getAsDouble() : Double.NaN;
+    }
+
+    private static Result writeTable(List<Entry> entries, Path out) {
         double[] ap = entries.stream().mapToDouble(Entry::ap).toArray();
         double[] ap50 = entries.stream().mapToDouble(Entry::ap50).toArray();
         Path csv = out.resolve(CSV);

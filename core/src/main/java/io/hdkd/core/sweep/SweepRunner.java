@@ -1,34 +1,39 @@
 package io.hdkd.core.sweep;
 
-import com.google.gson.Gson;
-import com.google.gson.JsonObject;
 import io.hdkd.api.InvalidInputException;
 import io.hdkd.core.io.AtomicFiles;
-import io.hdkd.core.report.MetricsLog;
+import io.hdkd.core.launch.LaunchBatch;
+import io.hdkd.core.launch.LaunchTask;
+import io.hdkd.core.launch.Launcher;
+import io.hdkd.core.launch.Launches;
+import io.hdkd.core.launch.LocalLauncher;
+import io.hdkd.core.launch.TaskState;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
 /**
- * Runs a sweep: every grid point times every seed, one after another, each as its own child JVM
- * ({@link ChildJvm}) running {@code hdkd train|distill --config FILE --set ... --set run.seed=N --out DIR/<run>}, so a
- * crash loses that run only. Resumable: a run whose status file says it finished (and whose folder holds its
- * {@code eval.jsonl}) is skipped; a run that failed or was interrupted starts again from scratch ({@code --force}).
+ * Runs a sweep: every grid point times every seed, each as its own child JVM ({@link ChildJvm}) running
+ * {@code hdkd train|distill --config FILE --set ... --set run.seed=N --out DIR/<run> --resume-or-start}, so a crash
+ * loses that run only; started by a {@link Launcher}: here one after another, or as a Slurm job array. Resumable: a
+ * run whose status file says it finished (and whose folder holds its {@code eval.jsonl}) is skipped; a run that
+ * failed or was interrupted is started again and continues from its last checkpoint.
  *
  * <pre>
  * DIR/sweep.properties          the sweep's config file, command and base overrides (a re-run must match them)
  * DIR/&lt;run&gt;/                   each run's folder, as train/distill writes it
  * DIR/logs/&lt;run&gt;.log            each child's stdout and stderr
  * DIR/status/&lt;run&gt;.json         each finished child's exit code and wall time
+ * DIR/slurm/                    with --launcher slurm: job scripts, submission records, Slurm's own output
  * DIR/results.csv, results.html the ranked table ({@link SweepTable})
  * </pre>
  */
@@ -66,47 +71,75 @@ public final class SweepRunner {
     }
 
     static final String MANIFEST = "sweep.properties";
-    private static final Gson GSON = new Gson();
+
+    /**
+     * Where a sweep stands after a call of {@link #run(Launcher, boolean, Duration)}.
+     *
+     * @param states each run's state, in {@link Plan#runs()} order
+     * @param outcomes once every run has ended, each run's outcome (and the table is written); else empty
+     */
+    public record Result(List<SweepRun> runs, List<TaskState> states, List<SweepOutcome> outcomes) {
+
+        public boolean ended() {
+            return Launches.allEnded(states);
+        }
+    }
 
     private final Plan plan;
     private final PrintWriter progress;
+    private final int threads;
 
-    /** @param progress where one line per run goes (stderr for the command line) */
-    public SweepRunner(Plan plan, PrintWriter progress) {
+    /**
+     * @param progress where one line per run goes (stderr for the command line)
+     * @param threads the PyTorch threads every run is pinned to
+     */
+    public SweepRunner(Plan plan, PrintWriter progress, int threads) {
         this.plan = plan;
         this.progress = progress;
+        this.threads = threads;
     }
 
-    /** Runs (or skips) every run, then writes the ranked table; returns each run's outcome, in order. */
+    /** Runs (or skips) every run here, one after another, then writes the ranked table; each run's outcome. */
     public List<SweepOutcome> run() {
+        return run(new LocalLauncher(), true, Duration.ofSeconds(1)).outcomes();
+    }
+
+    /**
+     * Starts every run not finished yet (a failed or interrupted one resumes from its last checkpoint) with
+     * {@code launcher}; with a detached launcher (a scheduler) returns at once unless {@code wait}. Once every run
+     * has ended, writes the ranked table.
+     */
+    public Result run(Launcher launcher, boolean wait, Duration poll) {
         checkManifest();
+        LaunchBatch batch = batch();
+        List<TaskState> states = Launches.run(batch, launcher, wait, poll, progress);
         List<SweepRun> runs = plan.runs();
+        if (!Launches.allEnded(states)) {
+            return new Result(runs, states, List.of());
+        }
         List<SweepOutcome> outcomes = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
-            SweepRun run = runs.get(i);
-            String prefix = String.format(Locale.ROOT, "[%d/%d] %s", i + 1, runs.size(), run.name());
-            SweepOutcome outcome;
-            if (completed(run)) {
-                outcome = new SweepOutcome(run, SweepOutcome.Status.SKIPPED, 0, 0, log(run), "");
-                progress.println(prefix + ": done before, skipped");
-            } else {
-                progress.println(prefix + ": running");
-                progress.flush();
-                outcome = launch(run);
-                progress.println(outcome.succeeded()
-                        ? String.format(Locale.ROOT, "%s: done in %.1f s", prefix, outcome.seconds())
-                        : String.format(Locale.ROOT, "%s: FAILED (exit %d): %s (log: %s)", prefix,
-                                outcome.exitCode(), outcome.message(), outcome.log()));
-            }
-            progress.flush();
-            outcomes.add(outcome);
+            LaunchTask task = batch.tasks().get(i);
+            boolean done = states.get(i).state() == TaskState.State.DONE;
+            outcomes.add(new SweepOutcome(runs.get(i), done ? SweepOutcome.Status.DONE : SweepOutcome.Status.FAILED,
+                    done ? 0 : 1, Launches.seconds(batch, task), batch.log(task), states.get(i).detail()));
         }
         SweepTable.of(plan.grid(), outcomes, plan.out()).write(plan.out());
-        return outcomes;
+        return new Result(runs, states, outcomes);
+    }
+
+    /** The sweep as a launcher's batch: run i of {@link Plan#runs()} is task i (a Slurm array index). */
+    public LaunchBatch batch() {
+        List<SweepRun> runs = plan.runs();
+        List<LaunchTask> tasks = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            tasks.add(new LaunchTask(i, runs.get(i).name(), childArgs(runs.get(i))));
+        }
+        return new LaunchBatch(plan.out(), tasks, threads);
     }
 
     /** The arguments of the child for {@code run} (without the JVM part). */
-    List<String> childArgs(SweepRun run, boolean restart) {
+    List<String> childArgs(SweepRun run) {
         List<String> args = new ArrayList<>();
         args.add(plan.command());
         if (plan.pluginsDir() != null) {
@@ -126,69 +159,10 @@ public final class SweepRunner {
         args.add("--set");
         args.add("run.seed=" + run.seed());
         args.add("--out");
-        args.add(runDir(run).toString());
-        if (restart) {
-            args.add("--force");
-        }
+        args.add(plan.out().resolve(run.name()).toString());
+        // a run killed before (a crashed local sweep, a Slurm job past its time limit) continues from its checkpoint
+        args.add("--resume-or-start");
         return args;
-    }
-
-    private SweepOutcome launch(SweepRun run) {
-        Path log = log(run);
-        boolean restart = Files.exists(runDir(run));
-        ProcessBuilder pb = ChildJvm.builder(childArgs(run, restart)).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        long start = System.nanoTime();
-        int exit;
-        try {
-            Files.createDirectories(log.getParent());
-            Process process = pb.start();
-            // an interrupted sweep (Ctrl-C) must not leave its child training in the background
-            Thread killer = new Thread(process::destroyForcibly);
-            Runtime.getRuntime().addShutdownHook(killer);
-            try {
-                exit = process.waitFor();
-            } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(killer);
-                } catch (IllegalStateException shuttingDown) {
-                    // the JVM is exiting: the hook runs anyway
-                }
-            }
-        } catch (IOException e) {
-            return new SweepOutcome(run, SweepOutcome.Status.FAILED, -1, 0, log,
-                    "cannot start a child JVM: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("sweep interrupted during " + run.name(), e);
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        boolean ok = exit == 0 && Files.isRegularFile(runDir(run).resolve(MetricsLog.EVALS));
-        String message = ok ? "" : exit == 0 ? "no " + MetricsLog.EVALS + " written" : lastLine(log);
-        JsonObject status = new JsonObject();
-        status.addProperty("run", run.name());
-        status.addProperty("setting", run.settingLabel());
-        status.addProperty("seed", run.seed());
-        status.addProperty("exit", exit);
-        status.addProperty("ok", ok);
-        status.addProperty("seconds", seconds);
-        AtomicFiles.writeString(statusFile(run), GSON.toJson(status) + "\n");
-        return new SweepOutcome(run, ok ? SweepOutcome.Status.DONE : SweepOutcome.Status.FAILED, exit, seconds, log,
-                message);
-    }
-
-    /** True if an earlier invocation finished {@code run} and its folder still holds its evaluations. */
-    boolean completed(SweepRun run) {
-        Path status = statusFile(run);
-        if (!Files.isRegularFile(status) || !Files.isRegularFile(runDir(run).resolve(MetricsLog.EVALS))) {
-            return false;
-        }
-        try {
-            JsonObject o = GSON.fromJson(Files.readString(status), JsonObject.class);
-            return o != null && o.has("ok") && o.get("ok").getAsBoolean();
-        } catch (IOException | RuntimeException e) {
-            return false; // an unreadable status file: run it again
-        }
     }
 
     /**
@@ -221,32 +195,5 @@ public final class SweepRunner {
         Properties p = new Properties();
         expected.forEach(p::setProperty);
         AtomicFiles.write(manifest, out -> p.store(out, "hdkd sweep"));
-    }
-
-    private Path runDir(SweepRun run) {
-        return plan.out().resolve(run.name());
-    }
-
-    private Path log(SweepRun run) {
-        return plan.out().resolve("logs").resolve(run.name() + ".log");
-    }
-
-    private Path statusFile(SweepRun run) {
-        return plan.out().resolve("status").resolve(run.name() + ".json");
-    }
-
-    /** The last non-blank line of a log (a failed hdkd prints its one-line error last). */
-    static String lastLine(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            for (int i = lines.size() - 1; i >= 0; i--) {
-                if (!lines.get(i).isBlank()) {
-                    return lines.get(i).strip();
-                }
-            }
-            return "(no output)";
-        } catch (IOException | UncheckedIOException e) {
-            return "(log unreadable: " + e.getMessage() + ")";
-        }
     }
 }
