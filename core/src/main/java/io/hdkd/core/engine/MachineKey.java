@@ -1,0 +1,100 @@
+package io.hdkd.core.engine;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a oneDNN instruction-set decision holds for: the CPU model name and processor count (from
+ * {@code /proc/cpuinfo}) and the libtorch build (flavour and version of the {@code pytorch-native-*} jar on the class
+ * path, or DJL's {@code PYTORCH_FLAVOR}/{@code PYTORCH_VERSION}/{@code PYTORCH_LIBRARY_PATH} when set). bin/hdkd
+ * computes the same key in shell to find the decision file before the JVM starts; {@link #fileName()} is the shared
+ * contract (tested against bin/hdkd in the it-tests).
+ */
+public record MachineKey(String cpuModel, int cores, String libtorch) {
+
+    private static final Pattern NATIVE_JAR =
+            Pattern.compile("pytorch-native-([a-z0-9-]+)-([0-9][0-9.]*)(-.*)?\\.jar");
+    private static final int MAX_NAME = 200;
+
+    /** This machine and this process's libtorch. */
+    public static MachineKey current() {
+        return of(readCpuInfo(Path.of("/proc/cpuinfo")), System.getenv(), System.getProperty("java.class.path", ""));
+    }
+
+    /** The key from {@code /proc/cpuinfo}'s lines, the environment and a class path. */
+    static MachineKey of(List<String> cpuinfo, Map<String, String> env, String classPath) {
+        String model = null;
+        int cores = 0;
+        for (String line : cpuinfo) {
+            if (line.startsWith("processor")) {
+                cores++;
+            } else if (model == null && line.startsWith("model name")) {
+                int colon = line.indexOf(':');
+                model = colon < 0 ? "" : line.substring(colon + 1).strip();
+            }
+        }
+        if (model == null || model.isEmpty()) {
+            model = "unknown";
+        }
+        return new MachineKey(model, cores, libtorch(env, classPath));
+    }
+
+    /** {@code flavour-version}, e.g. {@code cpu-2.7.1}; {@code path-DIR} for a libtorch of the user's. */
+    static String libtorch(Map<String, String> env, String classPath) {
+        String path = env.get("PYTORCH_LIBRARY_PATH");
+        if (path != null && !path.isEmpty()) {
+            return "path-" + path;
+        }
+        String flavour = "unknown";
+        String version = "unknown";
+        for (String entry : classPath.split(File.pathSeparator)) {
+            Matcher m = NATIVE_JAR.matcher(Path.of(entry).getFileName() == null ? "" : Path.of(entry).getFileName()
+                    .toString());
+            if (m.matches()) {
+                flavour = m.group(1);
+                version = m.group(2);
+                break;
+            }
+        }
+        String f = env.get("PYTORCH_FLAVOR");
+        String v = env.get("PYTORCH_VERSION");
+        return (f != null && !f.isEmpty() ? f : flavour) + "-" + (v != null && !v.isEmpty() ? v : version);
+    }
+
+    /**
+     * The decision file's name: {@code LIBTORCH_Ncpu_MODEL.env} with every byte outside {@code [A-Za-z0-9._-]} of its
+     * UTF-8 form replaced by {@code _}, cut at 200 characters (bin/hdkd: {@code LC_ALL=C tr -c} and {@code cut}).
+     */
+    public String fileName() {
+        String raw = libtorch + "_" + cores + "cpu_" + cpuModel;
+        StringBuilder sb = new StringBuilder();
+        for (byte b : raw.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.'
+                    || c == '_' || c == '-';
+            sb.append(ok ? c : '_');
+        }
+        String name = sb.length() > MAX_NAME ? sb.substring(0, MAX_NAME) : sb.toString();
+        return name + ".env";
+    }
+
+    @Override
+    public String toString() {
+        return cpuModel + ", " + cores + " processors, libtorch " + libtorch;
+    }
+
+    private static List<String> readCpuInfo(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+}
