@@ -11,11 +11,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a oneDNN instruction-set decision holds for: the CPU model name and processor count (from
- * {@code /proc/cpuinfo}) and the libtorch build (flavour and version of the {@code pytorch-native-*} jar on the class
- * path, or DJL's {@code PYTORCH_FLAVOR}/{@code PYTORCH_VERSION}/{@code PYTORCH_LIBRARY_PATH} when set). bin/hdkd
- * computes the same key in shell to find the decision file before the JVM starts; {@link #fileName()} is the shared
- * contract (tested against bin/hdkd in the it-tests).
+ * What a oneDNN instruction-set decision holds for: the CPU model name (with its family, model and stepping numbers)
+ * and processor count (from {@code /proc/cpuinfo}) and the libtorch build (flavour and version of the
+ * {@code pytorch-native-*} jar on the class path, or DJL's {@code PYTORCH_FLAVOR}/{@code PYTORCH_VERSION}/
+ * {@code PYTORCH_LIBRARY_PATH} when set). bin/hdkd computes the same key in shell to find the decision file before
+ * the JVM starts; {@link #fileName()} is the shared contract (tested against bin/hdkd in the it-tests).
  */
 public record MachineKey(String cpuModel, int cores, String libtorch) {
 
@@ -30,18 +30,29 @@ public record MachineKey(String cpuModel, int cores, String libtorch) {
 
     /** The key from {@code /proc/cpuinfo}'s lines, the environment and a class path. */
     static MachineKey of(List<String> cpuinfo, Map<String, String> env, String classPath) {
-        String model = null;
+        Map<String, String> first = new java.util.HashMap<>();
         int cores = 0;
         for (String line : cpuinfo) {
-            if (line.startsWith("processor")) {
-                cores++;
-            } else if (model == null && line.startsWith("model name")) {
-                int colon = line.indexOf(':');
-                model = colon < 0 ? "" : line.substring(colon + 1).strip();
+            int colon = line.indexOf(':');
+            if (colon < 0) {
+                continue;
             }
+            String field = line.substring(0, colon).strip();
+            if (field.equals("processor")) {
+                cores++;
+            }
+            first.putIfAbsent(field, line.substring(colon + 1).strip());
         }
-        if (model == null || model.isEmpty()) {
+        String model = first.getOrDefault("model name", "");
+        if (model.isEmpty()) {
             model = "unknown";
+        }
+        // a VM may show one generic name (e.g. "AMD EPYC") for several CPU generations: add what tells them apart
+        String family = first.get("cpu family");
+        String number = first.get("model");
+        String stepping = first.get("stepping");
+        if (family != null && number != null && stepping != null) {
+            model += " (family " + family + ", model " + number + ", stepping " + stepping + ")";
         }
         return new MachineKey(model, cores, libtorch(env, classPath));
     }

@@ -23,6 +23,17 @@ class MachineKeyTest {
     }
 
     @Test
+    void theCpuFamilyModelAndSteppingTellApartCpusThatShareAName() {
+        List<String> zen4 = List.of("processor\t: 0", "cpu family\t: 25", "model\t\t: 17", "model name\t: AMD EPYC",
+                "stepping\t: 1", "flags\t\t: fpu avx512f");
+
+        MachineKey key = MachineKey.of(zen4, Map.of(), CP);
+
+        assertThat(key.cpuModel()).isEqualTo("AMD EPYC (family 25, model 17, stepping 1)");
+        assertThat(key.fileName()).isEqualTo("cpu-2.7.1_1cpu_AMD_EPYC__family_25__model_17__stepping_1_.env");
+    }
+
+    @Test
     void djlsFlavourVersionAndLibraryPathVariablesChangeTheKey() {
         assertThat(MachineKey.of(EPYC, Map.of("PYTORCH_FLAVOR", "cu124"), CP).libtorch()).isEqualTo("cu124-2.7.1");
         assertThat(MachineKey.of(EPYC, Map.of("PYTORCH_VERSION", "2.5.1"), CP).libtorch()).isEqualTo("cpu-2.5.1");
