@@ -25,8 +25,12 @@ import picocli.CommandLine.Spec;
                 + "command. An ONEDNN_MAX_CPU_ISA you set yourself always wins."})
 public final class IsaCheckCommand implements Callable<Integer> {
 
-    /** Long enough for the check on a loaded 2-core machine (it takes about 10-30 s of CPU). */
-    static final Duration TIMEOUT = Duration.ofMinutes(15);
+    /**
+     * A child that prints nothing for this long is taken for hung. It prints a line per shape and thread count (30
+     * lines, about 10-30 s of CPU in all), so this is generous even on a loaded 2-core machine, where the whole check
+     * has taken over 15 minutes of wall time.
+     */
+    static final Duration TIMEOUT = Duration.ofMinutes(5);
 
     @Spec
     CommandSpec spec;

@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 /**
  * Runs {@link ConvKernelCheck} in a child JVM (this JVM's java and class path, see {@link ChildJvm}) with
  * {@code ONEDNN_MAX_CPU_ISA} set, and reads its verdict from the child's output and exit code. A child that dies
- * without a verdict (a native crash, the OOM killer) or outlives the timeout (a hang) is a {@code CRASH}.
+ * without a verdict (a native crash, the OOM killer) or prints nothing for the stall timeout (a hang) is a
+ * {@code CRASH}.
  */
 final class ChildJvmIsaCheck implements IsaCheck {
 
@@ -47,7 +48,7 @@ final class ChildJvmIsaCheck implements IsaCheck {
             pb.environment().put(OneDnnIsa.ENV, isa);
             pb.environment().putIfAbsent("OPT_OUT_TRACKING", "true");
             Process p = pb.start();
-            boolean finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            boolean finished = waitWhileProgressing(p, out);
             if (!finished) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
@@ -56,7 +57,7 @@ final class ChildJvmIsaCheck implements IsaCheck {
             long ms = (System.nanoTime() - start) / 1_000_000;
             List<String> stdout = Files.readAllLines(out, StandardCharsets.UTF_8);
             if (!finished) {
-                return new IsaCheckResult(IsaCheckResult.Outcome.CRASH, isa, "the check did not finish within "
+                return new IsaCheckResult(IsaCheckResult.Outcome.CRASH, isa, "the check printed nothing for "
                         + timeout.toSeconds() + " s (a hang counts as a failure)", failures(stdout), ms);
             }
             return verdict(isa, stdout, p.exitValue(), lastLine(Files.readAllLines(err, StandardCharsets.UTF_8)),
@@ -69,6 +70,25 @@ final class ChildJvmIsaCheck implements IsaCheck {
         } finally {
             deleteQuietly(tmp);
         }
+    }
+
+    /**
+     * Waits for the child while it makes progress: it prints a line per shape and thread count, so only a child whose
+     * output stays unchanged for {@code timeout} is given up on (a hang); a slow child on a loaded machine is not.
+     */
+    private boolean waitWhileProgressing(Process p, Path out) throws IOException, InterruptedException {
+        long lastSize = -1;
+        long lastChange = System.nanoTime();
+        while (!p.waitFor(1, TimeUnit.SECONDS)) {
+            long size = Files.size(out);
+            if (size != lastSize) {
+                lastSize = size;
+                lastChange = System.nanoTime();
+            } else if (System.nanoTime() - lastChange > timeout.toNanos()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The verdict from the child's stdout lines and exit code. */

@@ -74,7 +74,7 @@ public final class ConvKernelCheck {
 
     private ConvKernelCheck() {}
 
-    /** The child's entry point: {@code [--repeats N] [--threads 1,2] [--simulate-exit CODE]}. */
+    /** The child's entry point: {@code [--repeats N] [--threads 1,2] [--simulate-exit CODE | --simulate-hang]}. */
     public static void main(String[] args) {
         int repeats = DEFAULT_REPEATS;
         List<Integer> threads = null;
@@ -89,6 +89,13 @@ public final class ConvKernelCheck {
                 }
                 // lets tests see how the parent reports a child that dies (a native crash ends the JVM this way)
                 case "--simulate-exit" -> Runtime.getRuntime().halt(Integer.parseInt(args[++i]));
+                case "--simulate-hang" -> {
+                    try {
+                        Thread.sleep(Long.MAX_VALUE);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }

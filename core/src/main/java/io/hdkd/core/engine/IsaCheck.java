@@ -8,8 +8,11 @@ public interface IsaCheck {
 
     IsaCheckResult run(String isa);
 
-    /** The real check: {@link ConvKernelCheck} in a child JVM, so a native crash only ends the child. */
-    static IsaCheck inChildJvm(Duration timeout) {
-        return new ChildJvmIsaCheck(timeout, ConvKernelCheck.DEFAULT_REPEATS);
+    /**
+     * The real check: {@link ConvKernelCheck} in a child JVM, so a native crash only ends the child; a child that
+     * prints nothing for {@code stall} is taken for hung.
+     */
+    static IsaCheck inChildJvm(Duration stall) {
+        return new ChildJvmIsaCheck(stall, ConvKernelCheck.DEFAULT_REPEATS);
     }
 }

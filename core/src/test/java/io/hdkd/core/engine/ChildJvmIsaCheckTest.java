@@ -55,6 +55,16 @@ class ChildJvmIsaCheckTest {
     }
 
     @Test
+    void aChildThatPrintsNothingForTheStallTimeoutIsTakenForHungAndKilled() {
+        IsaCheck check = new ChildJvmIsaCheck(Duration.ofSeconds(3), List.of("--simulate-hang"));
+
+        IsaCheckResult r = check.run("ALL");
+
+        assertThat(r.outcome()).isEqualTo(IsaCheckResult.Outcome.CRASH);
+        assertThat(r.reason()).isEqualTo("the check printed nothing for 3 s (a hang counts as a failure)");
+    }
+
+    @Test
     void aRealChildRunsTheKernelsAndPasses() {
         // the plumbing, at the known-good cap (the uncapped kernels are what the check itself judges per machine)
         IsaCheck check = new ChildJvmIsaCheck(Duration.ofMinutes(10), List.of("--repeats", "2", "--threads", "1"));
