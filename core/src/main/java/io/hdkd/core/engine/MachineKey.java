@@ -74,6 +74,14 @@ public record MachineKey(String cpuModel, int cores, String libtorch) {
                 break;
             }
         }
+        if (flavour.equals("unknown")) {
+            // a class path bin/hdkd did not write (e.g. a test runner's manifest jar): the native jar's own properties
+            String[] fromJar = nativeProperties();
+            if (fromJar != null) {
+                flavour = fromJar[0];
+                version = fromJar[1];
+            }
+        }
         String f = env.get("PYTORCH_FLAVOR");
         String v = env.get("PYTORCH_VERSION");
         return (f != null && !f.isEmpty() ? f : flavour) + "-" + (v != null && !v.isEmpty() ? v : version);
@@ -99,6 +107,27 @@ public record MachineKey(String cpuModel, int cores, String libtorch) {
     @Override
     public String toString() {
         return cpuModel + ", " + cores + " processors, libtorch " + libtorch;
+    }
+
+    /** {@code {flavor, version}} from {@code native/lib/pytorch.properties} of the native jar, if on the class path. */
+    private static String[] nativeProperties() {
+        try (java.io.InputStream in = MachineKey.class.getClassLoader()
+                .getResourceAsStream("native/lib/pytorch.properties")) {
+            if (in == null) {
+                return null;
+            }
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            String flavor = p.getProperty("flavor");
+            String version = p.getProperty("version");
+            if (flavor == null || version == null) {
+                return null;
+            }
+            int dash = version.indexOf('-'); // 2.7.1-20250812: the build date is not part of the jar's name
+            return new String[] {flavor, dash < 0 ? version : version.substring(0, dash)};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static List<String> readCpuInfo(Path file) {
