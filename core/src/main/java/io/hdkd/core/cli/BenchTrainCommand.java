@@ -14,6 +14,7 @@ import io.hdkd.core.config.ComponentSlot;
 import io.hdkd.core.config.ResolvedConfig;
 import io.hdkd.core.model.DetectorBlock;
 import io.hdkd.core.pipeline.DetectorBuilder;
+import io.hdkd.core.pipeline.TrainSection;
 import io.hdkd.core.train.Trainer;
 import io.hdkd.core.train.optim.Sgd;
 import io.hdkd.core.weights.ParameterSummary;
@@ -61,9 +62,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
         ResolvedConfig resolved = model.resolve(spec);
         PrintWriter out = spec.commandLine().getOut();
         step.withThreads(() -> {
-            try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-                DetectorBlock detector = DetectorBuilder.build(resolved, model.classes, step.size, Device.cpu(),
-                        manager);
+            // train.device, as hdkd train: the CPU on a CPU-only libtorch, else as --set train.device says (GPU.md)
+            Device device = TrainSection.device(resolved.section(TrainSection.SECTION.prefix()));
+            try (NDManager manager = NDManager.newBaseManager(device)) {
+                DetectorBlock detector = DetectorBuilder.build(resolved, model.classes, step.size, device, manager);
                 List<Parameter> params = Trainer.trainableParameters(detector);
                 Sgd sgd = new Sgd(0.9f, 1e-4f, manager);
                 Engine.getInstance().setRandomSeed(1);
@@ -76,8 +78,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
                         + resolved.component(ComponentSlot.HEAD).orElseThrow().type() + ": "
                         + ParameterSummary.of(detector));
                 out.println(String.format(Locale.ROOT, "input %d x 3 x %d x %d, 2 boxes per image, threads %d, "
-                        + "warmup %d, steps %d", step.batch, step.size, step.size, JniUtils.getNumThreads(),
-                        step.warmup, step.steps));
+                        + "warmup %d, steps %d, device %s", step.batch, step.size, step.size, JniUtils.getNumThreads(),
+                        step.warmup, step.steps, device));
                 out.flush();
                 step.timer().run(manager, sub -> {
                     NDList raw = detector.forward(ps, new NDList(images), true);

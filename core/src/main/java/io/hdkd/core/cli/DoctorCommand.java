@@ -3,6 +3,8 @@ package io.hdkd.core.cli;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Utils;
+import io.hdkd.core.engine.MachineKey;
+import io.hdkd.core.engine.OneDnnIsa;
 import io.hdkd.core.plugin.EngineStartup;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -14,15 +16,19 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code hdkd doctor}: what this installation runs on: Java, the engines DJL finds (PyTorch for training, ONNX
- * Runtime for frozen teachers) with versions, GPUs and threads, the plugins folder and DJL's cache folder. Exits 1
- * with one line if an engine's native library cannot be loaded.
+ * Runtime for frozen teachers) with versions, libtorch's flavour, devices and threads, oneDNN's instruction set (this
+ * process's, and the machine's decision with its reason, see {@link OneDnnIsa}), the plugins folder and DJL's cache
+ * folder. {@code --recheck} runs the oneDNN kernel check again first. Exits 1 with one line if an engine's native
+ * library cannot be loaded.
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = "Show Java, the DJL engines (versions, devices, threads), the plugins folder and DJL's cache.")
+        description = "Show Java, the DJL engines (versions, libtorch flavour, devices, threads), oneDNN's instruction "
+                + "set and why, the plugins folder and DJL's cache.")
 public final class DoctorCommand implements Callable<Integer> {
 
     static final List<String> ENGINES = List.of("PyTorch", "OnnxRuntime");
@@ -32,6 +38,10 @@ public final class DoctorCommand implements Callable<Integer> {
 
     @Mixin
     Verbosity verbosity;
+
+    @Option(names = "--recheck", description = "Run the oneDNN kernel check again (as 'hdkd isa-check --recheck') "
+            + "and cache its decision; it applies to hdkd commands started afterwards.")
+    boolean recheck;
 
     @Override
     public Integer call() {
@@ -46,14 +56,24 @@ public final class DoctorCommand implements Callable<Integer> {
         rows.add(row("djl", Engine.getDjlVersion() + ", offline=" + System.getProperty("ai.djl.offline")));
         rows.add(row("djl cache", Utils.getCacheDir() + " (engines: " + Utils.getEngineCacheDir() + ")"));
 
+        MachineKey key = MachineKey.current();
+        rows.add(row("machine", key.cpuModel() + ", " + key.cores() + " processors"));
+        rows.add(row("libtorch", key.libtorch() + " (flavour-version; PYTORCH_FLAVOR/PYTORCH_VERSION/"
+                + "PYTORCH_LIBRARY_PATH pick another, docs/GPU.md)"));
+        OneDnnIsa.Decision decision = recheck
+                ? IsaCheckCommand.decide(true, spec.commandLine().getErr())
+                : OneDnnIsa.current(System.getenv(), key, this::warnUnlessBinHdkdDid);
+        rows.add(row("onednn isa", thisProcess()));
+        rows.add(row("onednn decision", decision.isa() + " (" + IsaCheckCommand.describe(decision) + ")"));
+
         EngineStartup.initialise();
         rows.add(row("default engine", Engine.getDefaultEngineName()));
         String failure = null;
         for (String name : ENGINES) {
             try {
                 Engine engine = Engine.getEngine(name);
-                rows.add(row("engine " + name, engine.getVersion() + ", devices: cpu + " + engine.getGpuCount()
-                        + " GPU(s)" + threads(name)));
+                rows.add(row("engine " + name, engine.getVersion() + ", devices: " + devices(engine) + " ("
+                        + engine.getGpuCount() + " GPU(s))" + threads(name)));
             } catch (RuntimeException | LinkageError e) {
                 rows.add(row("engine " + name, "NOT AVAILABLE"));
                 if (failure == null) {
@@ -78,6 +98,38 @@ public final class DoctorCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             return "(not set: pass --plugins-dir or -D" + HdkdCommand.PLUGINS_DIR_PROPERTY + ")";
         }
+    }
+
+    /** bin/hdkd has already warned about a decision file it ignored: say it once. */
+    private void warnUnlessBinHdkdDid(String warning) {
+        if (System.getenv(OneDnnIsa.SOURCE_ENV) == null) {
+            spec.commandLine().getErr().println("hdkd: warning: " + warning);
+        }
+    }
+
+    /** This process's ONEDNN_MAX_CPU_ISA (oneDNN read it when the process started) and who set it. */
+    static String thisProcess() {
+        String v = System.getenv(OneDnnIsa.ENV);
+        String source = System.getenv(OneDnnIsa.SOURCE_ENV);
+        if (v == null || v.isEmpty()) {
+            return "unset in this process: oneDNN uses every instruction set the CPU has (not started by bin/hdkd?)";
+        }
+        String why = source == null ? "set outside bin/hdkd" : switch (source) {
+            case "user" -> "set by you";
+            case "cache" -> "bin/hdkd, from this machine's decision file";
+            case "check" -> "bin/hdkd, from the check it ran just before";
+            case "default" -> "bin/hdkd's default: no usable decision cached for this machine";
+            default -> "bin/hdkd, source '" + source + "'";
+        };
+        return OneDnnIsa.ENV + "=" + v + " in this process (" + why + ")";
+    }
+
+    private static String devices(Engine engine) {
+        List<String> names = new ArrayList<>();
+        for (ai.djl.Device d : engine.getDevices()) {
+            names.add(d.toString());
+        }
+        return names.isEmpty() ? "cpu()" : String.join(", ", names);
     }
 
     private static String threads(String engine) {

@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
             PluginsCommand.class,
             ConfigCommand.class,
             DoctorCommand.class,
+            IsaCheckCommand.class,
             BenchCommand.class,
             DataCommand.class,
             EvalCommand.class,

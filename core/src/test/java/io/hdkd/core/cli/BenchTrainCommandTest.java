@@ -31,7 +31,8 @@ class BenchTrainCommandTest {
     void runsTheDetectorStepAndEndsWithTheBenchReportLines() {
         String[] lines = run(0, bench("--steps", "2", "--warmup", "1"));
         assertThat(lines[0]).startsWith("resnet18 + retinanet: ").contains("trainable");
-        assertThat(lines[1]).startsWith("input 2 x 3 x 64 x 64, 2 boxes per image, threads 1");
+        assertThat(lines[1]).startsWith("input 2 x 3 x 64 x 64, 2 boxes per image, threads 1")
+                .endsWith(", device cpu()");
         assertThat(lines[2]).matches("last_loss \\d+\\.\\d{6}");
         assertThat(lines[6]).startsWith("median_step_ms ");
         assertThat(lines[7]).startsWith("images_per_s ");

@@ -130,7 +130,11 @@ class MainTest {
     void doctorReportsTheEngines() {
         Result r = run("doctor", "--plugins-dir", plugins.toString());
         assertThat(r.code()).isEqualTo(ExitCodes.OK);
-        assertThat(r.out()).containsPattern("engine PyTorch +2\\.\\d+\\.\\d+, devices: cpu \\+ \\d+ GPU\\(s\\), intra-op threads \\d+")
+        assertThat(r.out())
+                .containsPattern("engine PyTorch +2\\.\\d+\\.\\d+, devices: cpu\\(\\) \\(0 GPU\\(s\\)\\), intra-op threads \\d+")
+                .containsPattern("libtorch +cpu-2\\.7\\.1 ")
+                .containsPattern("onednn isa +ONEDNN_MAX_CPU_ISA=")
+                .containsPattern("onednn decision +[A-Z0-9_]+ \\(")
                 .containsPattern("engine OnnxRuntime +\\d+\\.\\d+")
                 .contains("java ").contains(plugins.toAbsolutePath().toString()).contains("djl cache");
     }
