@@ -82,12 +82,11 @@ class CornerNetHeadFactoryTest {
         assertThatThrownBy(() -> factory.create(tooMany, context(80, FPN)))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessage("bad value for model.head.max-detections: cannot exceed candidates (50) (got '100')");
-        Options badOverlap = Options.of("model.head.", factory.options(), Map.of("min-overlap", "1.5"));
-        assertThatThrownBy(() -> factory.create(badOverlap, context(80, FPN)))
+        // Single-value bounds are declared ranges (SPI 2): refused when the options are read, naming the key.
+        assertThatThrownBy(() -> Options.of("model.head.", factory.options(), Map.of("min-overlap", "1.5")))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("model.head.min-overlap");
-        Options noChannels = Options.of("model.head.", factory.options(), Map.of("channels", "0"));
-        assertThatThrownBy(() -> factory.create(noChannels, context(80, FPN)))
+        assertThatThrownBy(() -> Options.of("model.head.", factory.options(), Map.of("channels", "0")))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("model.head.channels");
     }

@@ -65,7 +65,7 @@ class KMeansPartitionerFactoryTest {
     void crossOptionProblemsNameTheKey() {
         assertThatThrownBy(() -> settings(1, "subspaces", "0"))
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessage("bad value for distill.partitioner.subspaces: must be >= 1 (got '0')");
+                .hasMessage("bad value for distill.partitioner.subspaces: expected an integer >= 1, got '0'");
         assertThatThrownBy(() -> settings(1, "iterations", "0"))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("distill.partitioner.iterations");
         assertThatThrownBy(() -> settings(1, "tolerance", "-1"))
