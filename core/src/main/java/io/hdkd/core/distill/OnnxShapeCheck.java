@@ -74,22 +74,25 @@ public final class OnnxShapeCheck {
             String inputName, List<OnnxTeacher.OutputSpec> specs, LoaderConfig loader) {
         List<String> problems = new ArrayList<>();
         long[] in = inputs.get(inputName);
+        // Found by fuzzing: a name with a line break (a .properties value may hold one) made a two-line message.
+        model = printable(model);
+        String input = printable(inputName);
         if (!inputs.containsKey(inputName)) {
-            problems.add("bad value for teacher.onnx.input: " + model + " has no input '" + inputName + "'; it has "
-                    + inputs.keySet());
+            problems.add("bad value for teacher.onnx.input: " + model + " has no input '" + input + "'; it has "
+                    + printable(inputs.keySet().toString()));
             return problems;
         }
         if (in == null || in.length != 4) {
-            problems.add("bad value for teacher.onnx.input: input '" + inputName + "' of " + model + " must be a "
+            problems.add("bad value for teacher.onnx.input: input '" + input + "' of " + model + " must be a "
                     + "4-d tensor N x 3 x H x W, it is " + describe(in));
             return problems;
         }
         if (in[1] > 0 && in[1] != 3) {
-            problems.add("teacher.onnx.input: input '" + inputName + "' of " + model + " takes " + in[1]
+            problems.add("teacher.onnx.input: input '" + input + "' of " + model + " takes " + in[1]
                     + " channels; hdkd feeds RGB (3)");
         }
         if (in[0] > 0 && in[0] != loader.batchSize()) {
-            problems.add(model + " takes batches of exactly " + in[0] + " images (input '" + inputName + "' is "
+            problems.add(model + " takes batches of exactly " + in[0] + " images (input '" + input + "' is "
                     + describe(in) + "); set data.loader.batch-size = " + in[0] + " and data.loader.drop-last = true, "
                     + "or export the model with a dynamic batch dimension");
         }
@@ -104,7 +107,7 @@ public final class OnnxShapeCheck {
                 break;
             }
             if (in[axis] != side) {
-                problems.add(model + " takes a fixed input of " + in[2] + "x" + in[3] + " (input '" + inputName
+                problems.add(model + " takes a fixed input of " + in[2] + "x" + in[3] + " (input '" + input
                         + "' is " + describe(in) + ") but data.loader.size = " + loader.size() + " gives batches of up "
                         + "to " + side + "x" + side + ": set data.loader.size = " + in[axis]
                         + ", or export the model with dynamic height and width");
@@ -113,8 +116,8 @@ public final class OnnxShapeCheck {
         }
         for (OnnxTeacher.OutputSpec spec : specs) {
             if (!outputs.containsKey(spec.name())) {
-                problems.add("bad value for teacher.onnx.outputs: " + model + " has no output '" + spec.name()
-                        + "'; it has " + outputs.keySet());
+                problems.add("bad value for teacher.onnx.outputs: " + model + " has no output '" + printable(spec.name())
+                        + "'; it has " + printable(outputs.keySet().toString()));
                 continue;
             }
             long[] out = outputs.get(spec.name());
@@ -123,7 +126,8 @@ public final class OnnxShapeCheck {
             }
             for (int axis = 2; axis < 4; axis++) {
                 if (out[axis] > 0 && in[axis] > 0 && in[axis] / spec.stride() != out[axis]) {
-                    problems.add("bad value for teacher.onnx.outputs: output '" + spec.name() + "' is " + describe(out)
+                    problems.add("bad value for teacher.onnx.outputs: output '" + printable(spec.name()) + "' is "
+                            + describe(out)
                             + " for an input of " + describe(in) + ", so its stride is not " + spec.stride()
                             + " (that would give " + in[axis] / spec.stride() + ")");
                     break;
@@ -131,6 +135,19 @@ public final class OnnxShapeCheck {
             }
         }
         return problems;
+    }
+
+    /** A name from the configuration or the model, with control characters escaped, so a message stays one line. */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            if (Character.isISOControl(c)) {
+                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     /** The largest batch side the loader produces: its size rounded up to the size divisor. */

@@ -177,7 +177,8 @@ public final class Checkpoints {
             try (InputStream in = new BufferedInputStream(Files.newInputStream(ckpt.resolve(OPTIMIZER_FILE)));
                     NDManager scratch = manager.newSubManager()) {
                 optimizer.loadState(NDList.decode(scratch, in), manager);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                // OutOfMemoryError: a damaged length in the file asked for an impossible array, nothing was filled.
                 throw new InvalidInputException("cannot read " + ckpt.resolve(OPTIMIZER_FILE) + ": damaged ("
                         + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
             }
@@ -187,9 +188,22 @@ public final class Checkpoints {
 
     /** Loads parameters saved by {@link Block#saveParameters} into an initialised {@code model}. */
     public static void loadModel(Path file, Block model, NDManager manager) {
+        // The model's own parameters serialise to exactly as many bytes as a checkpoint of it holds: a file of another
+        // size is damaged or of another model. Checked first because DJL trusts the lengths in the file, and a damaged
+        // length makes it allocate without bound (found by fuzzing: ReaderFuzzTest.checkpointReader).
+        long expected = serializedSize(model);
+        try {
+            long actual = Files.size(file);
+            if (actual != expected) {
+                throw new InvalidInputException("cannot load model parameters from " + file + ": damaged or of another "
+                        + "model (" + actual + " bytes, this model's parameters take " + expected + ")");
+            }
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read " + file + ": " + e.getMessage(), e);
+        }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             model.loadParameters(manager, in);
-        } catch (IOException | MalformedModelException | RuntimeException e) {
+        } catch (IOException | MalformedModelException | RuntimeException | OutOfMemoryError e) {
             throw new InvalidInputException("cannot load model parameters from " + file + ": damaged or of another "
                     + "model (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
                     + e.getMessage().replace('\n', ' ')) + ")", e);
@@ -200,6 +214,28 @@ public final class Checkpoints {
                 p.getValue().getArray().setRequiresGradient(true);
             }
         }
+    }
+
+    /** How many bytes {@link Block#saveParameters} writes for {@code model}, counted without keeping them. */
+    static long serializedSize(Block model) {
+        long[] count = {0};
+        OutputStream counter = new OutputStream() {
+            @Override
+            public void write(int b) {
+                count[0]++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                count[0] += len;
+            }
+        };
+        try (DataOutputStream out = new DataOutputStream(counter)) {
+            model.saveParameters(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return count[0];
     }
 
     /** Saves the block's parameters atomically to {@code file}. */

@@ -85,7 +85,7 @@ class TrainingRunTest {
     @Test
     void badValuesAreNamed() {
         assertThatThrownBy(() -> tiny("train.epochs=many")).isInstanceOf(InvalidInputException.class)
-                .hasMessage("bad value for train.epochs: expected an integer, got 'many'");
+                .hasMessage("bad value for train.epochs: expected an integer >= 1, got 'many'");
         assertThatThrownBy(() -> tiny("train.optimiser=sgd")).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("did you mean train.optimizer?");
         assertThatThrownBy(() -> tiny("dataset.synthetic=dence")).isInstanceOf(InvalidInputException.class)

@@ -82,7 +82,7 @@ class CornerNetHeadFactoryTest {
         assertThatThrownBy(() -> factory.create(tooMany, context(80, FPN)))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessage("bad value for model.head.max-detections: cannot exceed candidates (50) (got '100')");
-        // Single-option ranges are declared on the options (SPI 2): refused when the options are read.
+        // Single-value bounds are declared ranges (SPI 2): refused when the options are read, naming the key.
         assertThatThrownBy(() -> Options.of("model.head.", factory.options(), Map.of("min-overlap", "1.5")))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("model.head.min-overlap");
