@@ -72,13 +72,15 @@ public final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         HdkdCommand root = (HdkdCommand) spec.root().userObject();
-        validate(SweepGrid.parse(grid));
         SweepRunner.Plan plan = new SweepRunner.Plan(command, config, overrides.arguments(), SweepGrid.parse(grid),
                 seeds, out, root.pluginsDir);
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter w = spec.commandLine().getOut();
+        // The command line's own values first (cheap, no plugins), then every grid point's configuration.
+        int threads = launch.threads();
         Launcher launcher = launch.launcher(plan.out());
-        SweepRunner.Result result = new SweepRunner(plan, err, launch.threads())
+        validate(plan.grid());
+        SweepRunner.Result result = new SweepRunner(plan, err, threads)
                 .run(launcher, launch.waitForRuns, launch.poll());
         if (!result.ended()) {
             for (int i = 0; i < result.runs().size(); i++) {
