@@ -29,6 +29,8 @@ public final class DetectionOutputs {
 
     /** Metadata keys ({@code metadata_props}) of an hdkd export. */
     public static final String CLASS_NAMES = "hdkd.class_names";
+    /** The COCO category id of each class, a JSON array in class order. */
+    public static final String CATEGORY_IDS = "hdkd.category_ids";
     public static final String INPUT_SIZE = "hdkd.input_size";
     public static final String MEAN = "hdkd.mean";
     public static final String STD = "hdkd.std";

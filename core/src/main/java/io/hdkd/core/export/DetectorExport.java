@@ -106,9 +106,9 @@ public final class DetectorExport {
         Map<String, Integer> strides = new LinkedHashMap<>();
         if (decoder != null) {
             DetectionOutputs.Values d = decoder.export(graph, raw, s, s);
-            graph.output(DetectionOutputs.BOXES, d.boxes(), TensorProto.DataType.FLOAT);
-            graph.output(DetectionOutputs.SCORES, d.scores(), TensorProto.DataType.FLOAT);
-            graph.output(DetectionOutputs.LABELS, d.labels(), TensorProto.DataType.INT64);
+            graph.output(DetectionOutputs.BOXES, d.boxes(), TensorProto.DataType.FLOAT, 2);
+            graph.output(DetectionOutputs.SCORES, d.scores(), TensorProto.DataType.FLOAT, 1);
+            graph.output(DetectionOutputs.LABELS, d.labels(), TensorProto.DataType.INT64, 1);
         } else {
             for (int i = 0; i < headOutputs.size(); i++) {
                 graph.output(headOutputs.get(i).name(), raw.get(i), TensorProto.DataType.FLOAT);
@@ -116,13 +116,15 @@ public final class DetectorExport {
             }
         }
         for (String t : settings.taps()) {
-            graph.output(t, levels.get(t), TensorProto.DataType.FLOAT);
+            graph.output(t, levels.get(t), TensorProto.DataType.FLOAT, 4);
             strides.put(t, tappable.get(t).stride());
         }
 
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(DetectionOutputs.CLASS_NAMES,
                 new Gson().toJson(categories.stream().map(Category::name).collect(Collectors.toList())));
+        meta.put(DetectionOutputs.CATEGORY_IDS,
+                new Gson().toJson(categories.stream().map(Category::cocoId).collect(Collectors.toList())));
         meta.put(DetectionOutputs.INPUT_SIZE, s > 0 ? Integer.toString(s) : "dynamic");
         meta.put(DetectionOutputs.MEAN, join(loader.mean()));
         meta.put(DetectionOutputs.STD, join(loader.std()));

@@ -66,12 +66,28 @@ public final class OnnxGraphBuilder implements OnnxGraph {
         return new Tensor(name, dims.length);
     }
 
-    /** Declares {@code value} as a graph output named {@code name} (through an Identity node). */
+    /** Declares {@code value} (of known rank) as a graph output named {@code name} (through an Identity node). */
     public void output(String name, Value value, TensorProto.DataType type) {
+        output(name, value, type, rank(value));
+    }
+
+    /**
+     * Declares {@code value} as a graph output named {@code name}, of the given rank with symbolic dimensions
+     * ({@code name_0, name_1, ...}): ONNX's checker requires an output's shape, and its rank is what a consumer
+     * relies on.
+     */
+    public void output(String name, Value value, TensorProto.DataType type, int rank) {
+        if (rank < 0) {
+            throw new IllegalArgumentException("output " + name + ": rank unknown; pass it");
+        }
         graph.addNode(NodeProto.newBuilder().setOpType("Identity").setName(unique("out_" + name))
                 .addInput(value.name()).addOutput(name));
-        graph.addOutput(ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(type.getNumber()))));
+        long[] dims = new long[rank];
+        String[] symbols = new String[rank];
+        for (int i = 0; i < rank; i++) {
+            symbols[i] = name + "_" + i;
+        }
+        graph.addOutput(valueInfo(name, type, dims, symbols));
     }
 
     private static ValueInfoProto valueInfo(String name, TensorProto.DataType type, long[] dims, String[] symbols) {

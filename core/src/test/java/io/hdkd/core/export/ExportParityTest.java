@@ -18,6 +18,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import io.hdkd.api.Backbone;
 import io.hdkd.api.ComponentContext;
 import io.hdkd.api.Detection;
+import io.hdkd.api.DetectorHead;
 import io.hdkd.api.ImageMeta;
 import io.hdkd.api.FeatureLevel;
 import io.hdkd.api.InvalidInputException;
@@ -176,6 +177,49 @@ class ExportParityTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void aComponentWithoutExporterIsRefusedByComponentAndPlugin() {
+        ResolvedConfig config = resolve(tiny("retinanet"));
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            DetectorBlock built = DetectorBuilder.build(config, 3, 64, Device.cpu(), m);
+            // the same head as an SPI-1 plugin would give it: every default, so no exporter
+            DetectorHead head = built.head();
+            DetectorHead old = new DetectorHead() {
+                @Override
+                public String type() {
+                    return head.type();
+                }
+
+                @Override
+                public ai.djl.nn.Block block() {
+                    return head.block();
+                }
+
+                @Override
+                public List<io.hdkd.api.HeadOutput> outputs() {
+                    return head.outputs();
+                }
+
+                @Override
+                public io.hdkd.api.LossTerms loss(NDList raw, List<io.hdkd.api.ImageTargets> t, Shape s) {
+                    return head.loss(raw, t, s);
+                }
+
+                @Override
+                public List<List<Detection>> decode(NDList raw, List<ImageMeta> metas, Shape s) {
+                    return head.decode(raw, metas, s);
+                }
+            };
+            DetectorBlock detector = new DetectorBlock(built.backbone(), built.neck(), old);
+            assertThatThrownBy(() -> DetectorExport.export(detector, config, categories(3),
+                    LoaderConfig.fromOptions(config.section(LoaderConfig.SECTION)),
+                    new DetectorExport.Settings(17, 64, false, List.of()), "test"))
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessage("head 'retinanet' (plugin retinanet) has no ONNX export (its plugin implements no "
+                            + "exporter for it)");
         }
     }
 
