@@ -11,6 +11,7 @@ import sys
 
 import onnx
 import onnx.checker
+import onnx.numpy_helper
 
 
 def main(argv):
