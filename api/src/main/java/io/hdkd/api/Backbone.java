@@ -1,8 +1,10 @@
 package io.hdkd.api;
 
 import ai.djl.nn.Block;
+import io.hdkd.api.export.BlockExporter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A feature extractor: its {@link #block()} maps an image batch {@code NDList[N x 3 x H x W]} (float32, normalised
@@ -21,5 +23,13 @@ public interface Backbone {
      */
     default Map<String, String> stateDictNames() {
         return Map.of();
+    }
+
+    /**
+     * The block's ONNX export (SPI 2), or empty if this backbone cannot be exported: {@code hdkd export} then refuses
+     * it by plugin and component name.
+     */
+    default Optional<BlockExporter> exporter() {
+        return Optional.empty();
     }
 }

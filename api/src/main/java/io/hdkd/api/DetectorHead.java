@@ -3,8 +3,11 @@ package io.hdkd.api;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import io.hdkd.api.export.BlockExporter;
+import io.hdkd.api.export.DetectionExporter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A detector head: raw outputs from feature levels, its training loss, and decoding into detections.
@@ -56,5 +59,21 @@ public interface DetectorHead {
      */
     default Map<String, String> stateDictNames() {
         return Map.of();
+    }
+
+    /**
+     * The block's ONNX export (SPI 2), or empty if this head cannot be exported: {@code hdkd export} then refuses
+     * it by plugin and component name.
+     */
+    default Optional<BlockExporter> exporter() {
+        return Optional.empty();
+    }
+
+    /**
+     * The head's decoding as ONNX (SPI 2), for {@code hdkd export --decode}, or empty if the head has none (the export
+     * then keeps raw outputs, decoded by the head named in the model's metadata).
+     */
+    default Optional<DetectionExporter> detectionExporter() {
+        return Optional.empty();
     }
 }

@@ -1,8 +1,10 @@
 package io.hdkd.api;
 
 import ai.djl.nn.Block;
+import io.hdkd.api.export.BlockExporter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Sits between backbone and head (e.g. an FPN): its {@link #block()} maps the backbone's levels (given by
@@ -20,5 +22,13 @@ public interface Neck {
      */
     default Map<String, String> stateDictNames() {
         return Map.of();
+    }
+
+    /**
+     * The block's ONNX export (SPI 2), or empty if this neck cannot be exported: {@code hdkd export} then refuses
+     * it by plugin and component name.
+     */
+    default Optional<BlockExporter> exporter() {
+        return Optional.empty();
     }
 }

@@ -15,6 +15,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import io.hdkd.core.eval.CocoEvaluator;
+import io.hdkd.core.export.OnnxDetector;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hdkd eval --run RUN [--annotations FILE --images DIR] [--per-class] [--out FILE] [--force]}: scores a run's
+ * {@code hdkd eval --run RUN | --model FILE.onnx [--annotations FILE --images DIR] [--per-class] [--out FILE] [--force]}: scores a run's
  * trained model with the exact COCO evaluator, on the run's own validation split or on given COCO files, printing
  * what {@code hdkd eval-coco} prints and writing the detections as a COCO results file.
  */
@@ -41,8 +44,13 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     Verbosity verbosity;
 
-    @Mixin
+    // A group so that --run, required within it, is optional here: --model is the other way to name a model.
+    @ArgGroup(exclusive = false)
     ModelRunArgs run;
+
+    @Option(names = "--model", paramLabel = "FILE", description = "A model written by hdkd export (.onnx), run by ONNX"
+            + " Runtime, instead of --run; needs --annotations and --images.")
+    Path model;
 
     @Option(names = "--annotations", paramLabel = "FILE",
             description = "COCO instances JSON to evaluate on (with --images; default: the run's validation split).")
@@ -66,9 +74,32 @@ public final class EvalCommand implements Callable<Integer> {
         if ((annotations == null) != (images == null)) {
             throw new InvalidInputException("--annotations and --images go together: pass both or neither");
         }
-        Path target = out != null ? out : run.folder().resolve(DEFAULT_OUT);
+        if ((run == null) == (model == null)) {
+            throw new InvalidInputException("name the model to evaluate: --run RUN or --model FILE (one of them)");
+        }
+        if (model != null && annotations == null) {
+            throw new InvalidInputException("--model needs --annotations and --images: an exported model carries no"
+                    + " validation split");
+        }
+        Path target = out != null ? out : run != null ? run.folder().resolve(DEFAULT_OUT)
+                : model.resolveSibling(model.getFileName() + ".detections.json");
         overwrite.check(target);
         Evaluation.Result result;
+        if (model != null) {
+            try (NDManager manager = NDManager.newBaseManager(Engine.getInstance().defaultDevice());
+                    OnnxDetector onnx = new OnnxDetector(model, PluginHost.load(spec).registry())) {
+                DetectionDataset data = CocoReader.read(annotations, images,
+                        new CocoReader.Options(BoxPolicy.KEEP, false)).dataset();
+                checkSameClasses(data.categories(), onnx.categories());
+                var dets = onnx.detect(data, manager, true);
+                result = new Evaluation.Result(dets, CocoEvaluator.evaluate(data, dets));
+            }
+            CocoResults.write(target, result.detections());
+            PrintWriter w = spec.commandLine().getOut();
+            w.print(CocoStatsReport.format(result.stats(), perClass));
+            w.flush();
+            return ExitCodes.OK;
+        }
         try (NDManager manager = NDManager.newBaseManager(Engine.getInstance().defaultDevice())) {
             SavedModel.Loaded model = run.load(spec, manager);
             DetectionDataset data = dataset(model);

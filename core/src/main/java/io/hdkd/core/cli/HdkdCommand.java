@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.class,
             DataCommand.class,
             EvalCommand.class,
+            ExportCommand.class,
             EvalCocoCommand.class,
             PredictCommand.class,
             TrainCommand.class,

@@ -27,6 +27,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
+import io.hdkd.core.export.OnnxDetector;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,7 +37,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hdkd predict --run RUN IMAGE... --out DIR [--score 0.3] [--force]}: runs a run's trained model on images and
+ * {@code hdkd predict --run RUN | --model FILE.onnx IMAGE... --out DIR [--score 0.3] [--force]}: runs a run's trained model on images and
  * writes, per image, a PNG copy with the detections drawn ({@code DIR/<name>.png}), and all detections above the
  * score threshold in {@code DIR/detections.json}.
  *
@@ -55,8 +57,13 @@ public final class PredictCommand implements Callable<Integer> {
     @Mixin
     Verbosity verbosity;
 
-    @Mixin
+    // A group so that --run, required within it, is optional here: --model is the other way to name a model.
+    @ArgGroup(exclusive = false)
     ModelRunArgs run;
+
+    @Option(names = "--model", paramLabel = "FILE", description = "A model written by hdkd export (.onnx), run by ONNX"
+            + " Runtime, instead of --run.")
+    Path model;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "PNG or JPEG images.")
     List<Path> inputs;
@@ -79,6 +86,9 @@ public final class PredictCommand implements Callable<Integer> {
         if (!(score >= 0 && score <= 1)) {
             throw new InvalidInputException("--score " + score + ": expected a number in [0, 1]");
         }
+        if ((run == null) == (model == null)) {
+            throw new InvalidInputException("name the model to run: --run RUN or --model FILE (one of them)");
+        }
         List<Input> images = readInputs();
         for (Input in : images) {
             overwrite.check(outDir.resolve(in.name() + ".png"));
@@ -87,14 +97,28 @@ public final class PredictCommand implements Callable<Integer> {
 
         List<CocoDetection> kept = new ArrayList<>();
         List<Category> categories;
-        try (NDManager manager = NDManager.newBaseManager(Engine.getInstance().defaultDevice())) {
-            SavedModel.Loaded model = run.load(spec, manager);
-            categories = model.categories();
-            for (DetectionDataset group : byFolder(images, categories)) {
-                for (CocoDetection d : Evaluation.detect(model.detector(), group, model.loaderConfig(), manager,
-                        false)) {
-                    if (d.score() >= score) {
-                        kept.add(d);
+        if (model != null) {
+            try (NDManager manager = NDManager.newBaseManager(Engine.getInstance().defaultDevice());
+                    OnnxDetector onnx = new OnnxDetector(model, PluginHost.load(spec).registry())) {
+                categories = onnx.categories();
+                for (DetectionDataset group : byFolder(images, categories)) {
+                    for (CocoDetection d : onnx.detect(group, manager, false)) {
+                        if (d.score() >= score) {
+                            kept.add(d);
+                        }
+                    }
+                }
+            }
+        } else {
+            try (NDManager manager = NDManager.newBaseManager(Engine.getInstance().defaultDevice())) {
+                SavedModel.Loaded loaded = run.load(spec, manager);
+                categories = loaded.categories();
+                for (DetectionDataset group : byFolder(images, categories)) {
+                    for (CocoDetection d : Evaluation.detect(loaded.detector(), group, loaded.loaderConfig(), manager,
+                            false)) {
+                        if (d.score() >= score) {
+                            kept.add(d);
+                        }
                     }
                 }
             }

@@ -1,12 +1,14 @@
 package io.hdkd.core.distill;
 
 import io.hdkd.api.InvalidInputException;
+import io.hdkd.api.export.DetectionOutputs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The names of an ONNX model's detection outputs, in the one detections format hdkd reads and writes (docs/SPI.md):
+ * The names of an ONNX model's detection outputs, in the one detections format hdkd reads and writes
+ * ({@link DetectionOutputs}, docs/SPI.md):
  * {@code boxes} float32 {@code [N, K, 4]} ({@code x1, y1, x2, y2} in network-input pixels), {@code scores} float32
  * {@code [N, K]}, {@code labels} int64 {@code [N, K]}, rows past an image's count padded with score 0 and label -1;
  * or, from a model that takes one image, {@code [K, 4]}, {@code [K]}, {@code [K]}.
@@ -17,8 +19,8 @@ import java.util.Map;
  */
 public record OnnxDetectionOutputs(String boxes, String scores, String labels) {
 
-    /** The roles, in the order the configuration names them. */
-    public static final List<String> ROLES = List.of("boxes", "scores", "labels");
+    /** The roles, named as the format names its outputs ({@link DetectionOutputs#NAMES}). */
+    public static final List<String> ROLES = DetectionOutputs.NAMES;
 
     /**
      * Parses {@code boxes:NAME, scores:NAME, labels:NAME} (any order).
@@ -46,7 +48,8 @@ public record OnnxDetectionOutputs(String boxes, String scores, String labels) {
                         + role + ":NAME); the format needs boxes, scores and labels");
             }
         }
-        return new OnnxDetectionOutputs(byRole.get("boxes"), byRole.get("scores"), byRole.get("labels"));
+        return new OnnxDetectionOutputs(byRole.get(DetectionOutputs.BOXES), byRole.get(DetectionOutputs.SCORES),
+                byRole.get(DetectionOutputs.LABELS));
     }
 
     public List<String> names() {

@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.hdkd.api.export.OnnxGraph;
+import java.util.List;
 
 /**
  * The head's block: takes the feature maps of all input levels, reads the one at {@code levelIndex}, and returns
@@ -31,6 +33,13 @@ final class CornerNetBlock extends AbstractBlock {
         NDList tl = topLeft.forward(store, x, training, params);
         NDList br = bottomRight.forward(store, x, training, params);
         return new NDList(tl.get(0), br.get(0), tl.get(1), br.get(1), tl.get(2), br.get(2));
+    }
+
+    /** The block as ONNX: the same six outputs as {@link #forward}, in the same order. */
+    List<OnnxGraph.Value> export(OnnxGraph g, List<OnnxGraph.Value> inputs) {
+        List<OnnxGraph.Value> tl = topLeft.export(g, inputs.get(levelIndex));
+        List<OnnxGraph.Value> br = bottomRight.export(g, inputs.get(levelIndex));
+        return List.of(tl.get(0), br.get(0), tl.get(1), br.get(1), tl.get(2), br.get(2));
     }
 
     @Override

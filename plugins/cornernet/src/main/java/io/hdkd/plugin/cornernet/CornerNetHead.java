@@ -8,6 +8,7 @@ import ai.djl.nn.Block;
 import io.hdkd.api.Detection;
 import io.hdkd.api.DetectorHead;
 import io.hdkd.api.HeadOutput;
+import io.hdkd.api.export.BlockExporter;
 import io.hdkd.api.ImageMeta;
 import io.hdkd.api.ImageTargets;
 import io.hdkd.api.LossTerms;
@@ -16,6 +17,7 @@ import io.hdkd.api.Scalars;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * CornerNet (Law and Deng, ECCV 2018) as an hdkd head: anchor-free detection of objects as pairs of corner
@@ -63,6 +65,12 @@ public final class CornerNetHead implements DetectorHead {
     @Override
     public Block block() {
         return block;
+    }
+
+    /** Raw outputs only: CornerNet's decoding (corner pairing) has no ONNX form here; hdkd decodes them. */
+    @Override
+    public Optional<BlockExporter> exporter() {
+        return Optional.of(block::export);
     }
 
     @Override

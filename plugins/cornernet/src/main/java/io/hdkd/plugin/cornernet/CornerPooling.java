@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import io.hdkd.api.export.OnnxGraph;
 import java.util.Arrays;
 
 /**
@@ -75,6 +76,42 @@ public final class CornerPooling {
         // x.expandDims(axis): the new axis (i) at `axis`, the original one (j) at axis + 1
         NDArray m = x.getManager().create(mask, new Shape(maskShape)).toType(x.getDataType(), false);
         return x.expandDims(axis).add(m).max(new int[] {axis + 1});
+    }
+
+    /**
+     * Longest axis the ONNX export pools over: {@link #exportCumulativeMax} runs log2 of it steps, since the graph's
+     * height and width may be symbolic. 4096 cells is a 32768-pixel side at stride 8.
+     */
+    static final long EXPORT_MAX_LENGTH = 4096;
+
+    /** {@link #topLeft} as ONNX. */
+    static OnnxGraph.Value exportTopLeft(OnnxGraph g, OnnxGraph.Value right, OnnxGraph.Value below) {
+        return g.add(exportCumulativeMax(g, right, 3, true), exportCumulativeMax(g, below, 2, true));
+    }
+
+    /** {@link #bottomRight} as ONNX. */
+    static OnnxGraph.Value exportBottomRight(OnnxGraph g, OnnxGraph.Value left, OnnxGraph.Value above) {
+        return g.add(exportCumulativeMax(g, left, 3, false), exportCumulativeMax(g, above, 2, false));
+    }
+
+    /**
+     * {@link #cumulativeMax} as a loop-free ONNX graph (ONNX has no cummax): the log-step scan of
+     * {@link #logStepCumulativeMax}, each shift a Pad of {@code shift} cells of the lowest float on the side the
+     * values come from, then a Slice back to the axis' length. Where the shift runs off the edge only padding arrives,
+     * which leaves the maximum unchanged; so the steps can run for {@link #EXPORT_MAX_LENGTH} without knowing the
+     * axis' length.
+     */
+    static OnnxGraph.Value exportCumulativeMax(OnnxGraph g, OnnxGraph.Value x, int axis, boolean reverse) {
+        OnnxGraph.Value y = x;
+        for (long shift = 1; shift < EXPORT_MAX_LENGTH; shift *= 2) {
+            OnnxGraph.Value shifted = reverse
+                    // shifted[i] = y[i + shift]: pad the end, drop the first `shift` cells
+                    ? g.slice(g.pad(y, axis, 0, shift, -Float.MAX_VALUE), axis, shift, Long.MAX_VALUE)
+                    // shifted[i] = y[i - shift]: pad the start, drop the last `shift` cells
+                    : g.slice(g.pad(y, axis, shift, 0, -Float.MAX_VALUE), axis, 0, -shift);
+            y = g.max(y, shifted);
+        }
+        return y;
     }
 
     /** {@link #cumulativeMax} as a log-step scan (memory: the input's). */

@@ -17,6 +17,7 @@ import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
+import io.hdkd.api.export.OnnxGraph;
 import java.util.List;
 
 /**
@@ -38,6 +39,9 @@ final class CornerPredictionModule extends AbstractBlock {
     static final float HEATMAP_BIAS_PRIOR = -2.19f;
     /** Standard deviation of the output heads' last conv weights. */
     static final float OUTPUT_WEIGHT_STD = 0.01f;
+
+    /** DJL's default BatchNorm epsilon, which {@link #convBn} keeps. */
+    static final float BN_EPSILON = 1e-5f;
 
     private final boolean topLeft;
     private final int numClasses;
@@ -118,6 +122,38 @@ final class CornerPredictionModule extends AbstractBlock {
                 heatmap.forward(store, f, training, params).singletonOrThrow(),
                 embedding.forward(store, f, training, params).singletonOrThrow(),
                 offset.forward(store, f, training, params).singletonOrThrow());
+    }
+
+    /** The module as ONNX, in inference mode: heatmap, embedding and offset. */
+    List<OnnxGraph.Value> export(OnnxGraph g, OnnxGraph.Value x) {
+        OnnxGraph.Value a = sequence(g, branchA, x);
+        OnnxGraph.Value b = sequence(g, branchB, x);
+        OnnxGraph.Value pooled = topLeft ? CornerPooling.exportTopLeft(g, a, b) : CornerPooling.exportBottomRight(g, a, b);
+        OnnxGraph.Value merged = g.relu(g.add(sequence(g, pooledConv, pooled), sequence(g, skip, x)));
+        OnnxGraph.Value f = sequence(g, fuse, merged);
+        return List.of(sequence(g, heatmap, f), sequence(g, embedding, f), sequence(g, offset, f));
+    }
+
+    /**
+     * A {@link #convBn} or {@link #outputHead} sequence: a convolution followed by a BatchNorm folds into one; the
+     * only other blocks these sequences hold are the ReLU lambdas.
+     */
+    private static OnnxGraph.Value sequence(OnnxGraph g, Block block, OnnxGraph.Value x) {
+        List<Block> children = block.getChildren().values();
+        for (int i = 0; i < children.size(); i++) {
+            Block child = children.get(i);
+            if (child instanceof Conv2d conv) {
+                if (i + 1 < children.size() && children.get(i + 1) instanceof BatchNorm norm) {
+                    x = g.convBatchNorm(x, conv, norm, BN_EPSILON);
+                    i++;
+                } else {
+                    x = g.conv(x, conv);
+                }
+            } else {
+                x = g.relu(x);
+            }
+        }
+        return x;
     }
 
     @Override

@@ -15,6 +15,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import io.hdkd.api.export.OnnxGraph;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -132,6 +133,33 @@ final class FpnBlock extends AbstractBlock {
             }
         }
         NDList out = new NDList(outputIndices.size());
+        for (int index : outputIndices) {
+            out.add(all.get(index));
+        }
+        return out;
+    }
+
+    /** The same pyramid as ONNX: nearest upsampling to each lateral's size (torch's floor rule), as forward does. */
+    List<OnnxGraph.Value> export(OnnxGraph g, List<OnnxGraph.Value> inputs) {
+        int n = inputIndices.length;
+        OnnxGraph.Value[] results = new OnnxGraph.Value[n];
+        OnnxGraph.Value last = g.conv(inputs.get(inputIndices[n - 1]), laterals.get(n - 1));
+        results[n - 1] = g.conv(last, outputs.get(n - 1));
+        for (int i = n - 2; i >= 0; i--) {
+            OnnxGraph.Value lateral = g.conv(inputs.get(inputIndices[i]), laterals.get(i));
+            last = g.add(lateral, g.resizeTo(last, lateral, OnnxGraph.Interpolation.NEAREST));
+            results[i] = g.conv(last, outputs.get(i));
+        }
+        List<OnnxGraph.Value> all = new ArrayList<>(List.of(results));
+        if (p6 != null) {
+            OnnxGraph.Value source = extraFromC5 ? inputs.get(inputIndices[n - 1]) : results[n - 1];
+            OnnxGraph.Value p6Out = g.conv(source, p6);
+            all.add(p6Out);
+            if (p7 != null) {
+                all.add(g.conv(g.relu(p6Out), p7));
+            }
+        }
+        List<OnnxGraph.Value> out = new ArrayList<>();
         for (int index : outputIndices) {
             out.add(all.get(index));
         }

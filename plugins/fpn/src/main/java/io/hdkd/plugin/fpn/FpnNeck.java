@@ -3,8 +3,10 @@ package io.hdkd.plugin.fpn;
 import ai.djl.nn.Block;
 import io.hdkd.api.FeatureLevel;
 import io.hdkd.api.Neck;
+import io.hdkd.api.export.BlockExporter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** A built feature pyramid: its block, output levels and torchvision state-dict naming. */
 final class FpnNeck implements Neck {
@@ -25,6 +27,11 @@ final class FpnNeck implements Neck {
     @Override
     public List<FeatureLevel> levels() {
         return levels;
+    }
+
+    @Override
+    public Optional<BlockExporter> exporter() {
+        return Optional.of(block::export);
     }
 
     @Override

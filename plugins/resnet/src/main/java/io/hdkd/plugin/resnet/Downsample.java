@@ -9,6 +9,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.hdkd.api.export.OnnxGraph;
 
 /** The projection shortcut: 1x1 convolution with the unit's stride, then BatchNorm; children named 0 and 1 as in torchvision. */
 final class Downsample extends AbstractBlock {
@@ -27,6 +28,11 @@ final class Downsample extends AbstractBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList x = conv.forward(ps, inputs, training, params);
         return norm.forward(ps, x, training, params);
+    }
+
+    /** The projection as one convolution with the BatchNorm folded in. */
+    OnnxGraph.Value export(OnnxGraph g, OnnxGraph.Value x) {
+        return g.convBatchNorm(x, conv, norm, Layers.BN_EPSILON);
     }
 
     @Override

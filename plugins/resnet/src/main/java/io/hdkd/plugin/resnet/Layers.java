@@ -28,9 +28,12 @@ final class Layers {
         return conv;
     }
 
+    /** torchvision's BatchNorm2d epsilon; ONNX export folds it into the preceding convolution. */
+    static final float BN_EPSILON = 1e-5f;
+
     /** torchvision's BatchNorm2d: eps 1e-5, momentum 0.1 (DJL's momentum is the complement, 0.9). */
     static BatchNorm batchNorm() {
-        return BatchNorm.builder().optEpsilon(1e-5f).optMomentum(0.9f).build();
+        return BatchNorm.builder().optEpsilon(BN_EPSILON).optMomentum(0.9f).build();
     }
 
     /** N(0, 2 / fan_out): DJL's Xavier with gaussian draws, the output factor and magnitude 2. */

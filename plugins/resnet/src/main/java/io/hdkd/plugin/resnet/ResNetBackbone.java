@@ -3,8 +3,10 @@ package io.hdkd.plugin.resnet;
 import ai.djl.nn.Block;
 import io.hdkd.api.Backbone;
 import io.hdkd.api.FeatureLevel;
+import io.hdkd.api.export.BlockExporter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** A built ResNet: its block, the levels it outputs and its torchvision state-dict naming. */
 final class ResNetBackbone implements Backbone {
@@ -25,6 +27,11 @@ final class ResNetBackbone implements Backbone {
     @Override
     public List<FeatureLevel> levels() {
         return levels;
+    }
+
+    @Override
+    public Optional<BlockExporter> exporter() {
+        return Optional.of((graph, inputs) -> block.export(graph, inputs.get(0)));
     }
 
     @Override

@@ -12,6 +12,7 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.hdkd.api.export.OnnxGraph;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -96,6 +97,24 @@ public final class ResNetBlock extends AbstractBlock {
             x = stages.get(s - 1).forward(ps, x, stageTraining, params);
             if (outStages.contains(s)) {
                 out.add(x.singletonOrThrow());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The block as ONNX, in inference mode (every BatchNorm on its running statistics, folded into its convolution,
+     * whatever the training settings): the outputs of {@code outStages}, in order.
+     */
+    List<OnnxGraph.Value> export(OnnxGraph g, OnnxGraph.Value images) {
+        OnnxGraph.Value x = g.relu(g.convBatchNorm(images, stemConv, stemNorm, Layers.BN_EPSILON));
+        x = g.maxPool(x, 3, 2, 1);
+        List<OnnxGraph.Value> out = new ArrayList<>();
+        int last = outStages.get(outStages.size() - 1);
+        for (int s = 1; s <= last; s++) {
+            x = stages.get(s - 1).export(g, x);
+            if (outStages.contains(s)) {
+                out.add(x);
             }
         }
         return out;

@@ -11,6 +11,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.hdkd.api.export.OnnxGraph;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -63,6 +64,19 @@ final class ResidualUnit extends AbstractBlock {
                 ? inputs.singletonOrThrow()
                 : downsample.forward(ps, inputs, training, params).singletonOrThrow();
         return new NDList(Activation.relu(x.singletonOrThrow().add(identity)));
+    }
+
+    /** The unit in inference mode: each conv with its BatchNorm folded, the same ReLUs and sum. */
+    OnnxGraph.Value export(OnnxGraph g, OnnxGraph.Value input) {
+        OnnxGraph.Value x = input;
+        for (int i = 0; i < convs.size(); i++) {
+            x = g.convBatchNorm(x, convs.get(i), norms.get(i), Layers.BN_EPSILON);
+            if (i < convs.size() - 1) {
+                x = g.relu(x);
+            }
+        }
+        OnnxGraph.Value identity = downsample == null ? input : downsample.export(g, input);
+        return g.relu(g.add(x, identity));
     }
 
     @Override

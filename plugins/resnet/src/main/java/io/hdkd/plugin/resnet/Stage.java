@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.hdkd.api.export.OnnxGraph;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,6 +29,13 @@ final class Stage extends AbstractBlock {
         NDList x = inputs;
         for (ResidualUnit unit : units) {
             x = unit.forward(ps, x, training, params);
+        }
+        return x;
+    }
+
+    OnnxGraph.Value export(OnnxGraph g, OnnxGraph.Value x) {
+        for (ResidualUnit unit : units) {
+            x = unit.export(g, x);
         }
         return x;
     }

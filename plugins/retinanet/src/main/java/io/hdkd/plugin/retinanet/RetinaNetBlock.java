@@ -14,7 +14,10 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import io.hdkd.api.export.OnnxGraph;
 import io.hdkd.api.head.SeededNormalInitializer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -121,6 +124,34 @@ final class RetinaNetBlock extends AbstractBlock {
         }
         classes.addAll(boxes);
         return classes;
+    }
+
+    /** The block as ONNX: the same outputs as {@link #forward}, class logits of every level, then box deltas. */
+    List<OnnxGraph.Value> export(OnnxGraph g, List<OnnxGraph.Value> inputs) {
+        checkLevels(inputs.size());
+        List<OnnxGraph.Value> classes = new ArrayList<>();
+        List<OnnxGraph.Value> boxes = new ArrayList<>();
+        for (OnnxGraph.Value level : inputs) {
+            classes.add(toRows(g, g.conv(tower(g, classTower, level), classLogits), numClasses));
+            boxes.add(toRows(g, g.conv(tower(g, boxTower, level), boxDeltas), 4));
+        }
+        classes.addAll(boxes);
+        return classes;
+    }
+
+    /** A tower is conv, ReLU, conv, ReLU, ...: see {@link #tower(int, int)}. */
+    private static OnnxGraph.Value tower(OnnxGraph g, SequentialBlock tower, OnnxGraph.Value x) {
+        for (var child : tower.getChildren()) {
+            x = child.getValue() instanceof Conv2d conv ? g.conv(x, conv) : g.relu(x);
+        }
+        return x;
+    }
+
+    /** {@link #toRows(NDArray, int)} with symbolic H and W: {@code N x (A*K) x H x W} to {@code N x (H*W*A) x K}. */
+    private OnnxGraph.Value toRows(OnnxGraph g, OnnxGraph.Value map, int k) {
+        OnnxGraph.Value x = g.reshape(map, 0, numAnchors, k, -1);
+        x = g.transpose(x, 0, 3, 1, 2);
+        return g.reshape(x, 0, -1, k);
     }
 
     /** {@code N x (A*K) x H x W} to {@code N x (H*W*A) x K}. */

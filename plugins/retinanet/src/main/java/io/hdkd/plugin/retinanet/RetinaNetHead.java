@@ -20,6 +20,8 @@ import io.hdkd.api.ImageTargets;
 import io.hdkd.api.InvalidInputException;
 import io.hdkd.api.LossTerms;
 import io.hdkd.api.OutputKind;
+import io.hdkd.api.export.BlockExporter;
+import io.hdkd.api.export.DetectionExporter;
 import io.hdkd.api.head.Boxes;
 import io.hdkd.api.head.Detections;
 import io.hdkd.api.head.FocalLoss;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The RetinaNet head (Lin et al. 2017, torchvision's v1): raw outputs, focal + box loss, and decoding.
@@ -88,6 +91,17 @@ final class RetinaNetHead implements DetectorHead {
     @Override
     public List<HeadOutput> outputs() {
         return outputs;
+    }
+
+    @Override
+    public Optional<BlockExporter> exporter() {
+        return Optional.of(block::export);
+    }
+
+    @Override
+    public Optional<DetectionExporter> detectionExporter() {
+        return Optional.of((graph, raw, height, width) ->
+                RetinaNetExport.decode(graph, raw, config, anchors, numClasses, height, width));
     }
 
     RetinaNetConfig config() {
