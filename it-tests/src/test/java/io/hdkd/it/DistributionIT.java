@@ -39,6 +39,10 @@ class DistributionIT {
         }
         for (Path plugin : builtIns) {
             assertThat(r.out()).as("plugins/%s is listed", plugin.getFileName()).contains(plugin.toString());
+            // with the build's version (filtered into each plugin's plugin.properties)
+            assertThat(r.out()).as("plugins/%s reports the build's version", plugin.getFileName())
+                    .containsPattern(" " + java.util.regex.Pattern.quote(System.getProperty("hdkd.version")) + " +"
+                            + java.util.regex.Pattern.quote(plugin.toString()));
         }
         if (builtIns.isEmpty()) {
             assertThat(r.out()).contains("No plugins loaded from " + dist.resolve("plugins"));

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * of tree by its own Maven build against the api jar this build made, dropped into a copy of the distribution's
  * plugins/, and trained with {@code model.head.type = fcos} on a small synthetic preset.
  *
- * <p>The nested build resolves {@code io.hdkd:hdkd-api} from a staged repository (target/it-repo: the api jar and
- * pom and the parent pom, nothing is installed into the user's repository) and everything else (DJL's api, Guice,
+ * <p>The nested build resolves {@code io.hdkd:hdkd-api} and {@code hdkd-testkit} from a staged repository
+ * (target/it-repo: their jars and poms and the parent pom, nothing is installed into the user's repository) and everything else (DJL's api, Guice,
  * Maven's plugins) from the outer build's local repository, used as a read-only file:// repository. It runs offline
  * when the outer build does.
  *
@@ -47,14 +47,10 @@ class FcosPluginIT {
 
         // Out of tree: a copy of the example's sources somewhere else, as a user would have them.
         Path project = copyTree(Path.of(property("hdkd.example.fcos")), tmp.resolve("fcos-head-plugin"));
-        Path settings = Files.writeString(tmp.resolve("settings.xml"), settings(repo,
-                Path.of(property("hdkd.outer.repo"))));
-        List<String> mvn = new ArrayList<>(List.of(Path.of(property("hdkd.maven.home"), "bin", "mvn").toString(),
-                "-B", "-q", "-s", settings.toString(), "package", "-Dhdkd.version=" + property("hdkd.version")));
-        if (property("hdkd.outer.offline").equals("offline=true")) {
-            // Offline, but the outer repository is a file:// one and may be read.
-            mvn.addAll(List.of("-o", "-Daether.offline.protocols=file"));
-        }
+        Path settings = NestedMaven.settings(tmp.resolve("settings.xml"), repo);
+        List<String> mvn = new ArrayList<>(List.of(NestedMaven.mvn()));
+        mvn.addAll(NestedMaven.options(settings));
+        mvn.addAll(List.of("-q", "package", "-Dhdkd.version=" + property("hdkd.version")));
         Hdkd.Result build = Hdkd.process(mvn, project, Map.of(), BUILD_TIMEOUT);
         assertThat(build.code()).as(build.toString()).isZero();
         Path jar = project.resolve("target/fcos-head-plugin-1.0.0.jar");
@@ -96,38 +92,29 @@ class FcosPluginIT {
         assertThat(train.out()).contains("AP50 ");
     }
 
-    /** Stages the api jar, its pom and the parent pom in target/it-repo, the layout of a Maven repository. */
+    /**
+     * Stages the api and testkit jars with their poms, and the parent pom, in target/it-repo, the layout of a Maven
+     * repository (the example's contract test extends the testkit's HeadContract).
+     */
     private static Path stagedRepository() throws IOException {
         Path repo = Path.of(property("hdkd.it.repo"));
         String version = property("hdkd.version");
-        Path api = Files.createDirectories(repo.resolve("io/hdkd/hdkd-api/" + version));
+        stage(repo, "hdkd-api", version, Path.of(property("hdkd.api.jar")), Path.of(property("hdkd.api.pom")));
+        stage(repo, "hdkd-testkit", version, Path.of(property("hdkd.testkit.jar")),
+                Path.of(property("hdkd.testkit.pom")));
         Path parent = Files.createDirectories(repo.resolve("io/hdkd/hdkd-parent/" + version));
-        Path apiJar = Path.of(property("hdkd.api.jar"));
-        if (!Files.isRegularFile(apiJar)) {
-            throw new IllegalStateException("no api jar at " + apiJar + "; was the api module packaged?");
-        }
-        Files.copy(apiJar, api.resolve("hdkd-api-" + version + ".jar"), StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(Path.of(property("hdkd.api.pom")), api.resolve("hdkd-api-" + version + ".pom"),
-                StandardCopyOption.REPLACE_EXISTING);
         Files.copy(Path.of(property("hdkd.parent.pom")), parent.resolve("hdkd-parent-" + version + ".pom"),
                 StandardCopyOption.REPLACE_EXISTING);
         return repo;
     }
 
-    /** The staged repository as local repository; the outer build's local repository as a read-only remote. */
-    private static String settings(Path repo, Path outer) {
-        String url = outer.toUri().toString();
-        String repository = "<id>outer-local</id><url>" + url + "</url>"
-                + "<releases><enabled>true</enabled><checksumPolicy>ignore</checksumPolicy></releases>"
-                + "<snapshots><enabled>false</enabled></snapshots>";
-        return "<settings>\n"
-                + "  <localRepository>" + repo + "</localRepository>\n"
-                + "  <profiles><profile><id>outer-local</id>\n"
-                + "    <repositories><repository>" + repository + "</repository></repositories>\n"
-                + "    <pluginRepositories><pluginRepository>" + repository + "</pluginRepository></pluginRepositories>\n"
-                + "  </profile></profiles>\n"
-                + "  <activeProfiles><activeProfile>outer-local</activeProfile></activeProfiles>\n"
-                + "</settings>\n";
+    private static void stage(Path repo, String artifact, String version, Path jar, Path pom) throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no " + artifact + " jar at " + jar + "; was its module packaged?");
+        }
+        Path dir = Files.createDirectories(repo.resolve("io/hdkd/" + artifact + "/" + version));
+        Files.copy(jar, dir.resolve(artifact + "-" + version + ".jar"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(pom, dir.resolve(artifact + "-" + version + ".pom"), StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static Path copyTree(Path from, Path to) throws IOException {
@@ -168,10 +155,6 @@ class FcosPluginIT {
     }
 
     private static String property(String name) {
-        String v = System.getProperty(name);
-        if (v == null || v.isBlank()) {
-            throw new IllegalStateException("system property " + name + " is not set; run through 'mvn verify'");
-        }
-        return v;
+        return NestedMaven.property(name);
     }
 }

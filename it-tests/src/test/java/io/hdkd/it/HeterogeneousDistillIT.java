@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,28 +26,58 @@ class HeterogeneousDistillIT {
     @TempDir
     static Path tmp;
 
-    @Test
-    void aCornerNetLearnsFromARetinaNetTeachersDetections() throws Exception {
-        Path dist = Hdkd.distribution();
-        Path teacher = tmp.resolve("teacher");
+    static Path dist;
+    static Path teacher;
+
+    /**
+     * A tiny RetinaNet teacher, trained briefly. It scores near its prior (0.01), so its head decodes boxes from 0.005
+     * up (saved with the run, so its ONNX export decodes the same way).
+     */
+    @BeforeAll
+    static void trainTeacher() throws Exception {
+        dist = Hdkd.distribution();
+        teacher = tmp.resolve("teacher");
         Hdkd.Result t = Hdkd.run(dist, dist, Map.of(), TRAINING, "train", "--config", "conf/tiny.properties",
                 "--set", "dataset.synthetic-images=32", "--set", "train.epochs=2", "--set", "train.eval-every=0",
-                "--set", "train.warmup-steps=4", "--out", teacher.toString());
+                "--set", "train.warmup-steps=4", "--set", "model.head.score-threshold=0.005",
+                "--out", teacher.toString());
         assertThat(t.code()).as(t.toString()).isZero();
+    }
 
-        Path student = tmp.resolve("student");
-        Hdkd.Result s = Hdkd.run(dist, dist, Map.of(), TRAINING, "distill", "--config",
+    /** A tiny CornerNet distilled by the detections term alone (the teacher's boxes, soft), for one epoch. */
+    private static Path distil(String name, String... teacherKeys) throws Exception {
+        Path student = tmp.resolve(name);
+        List<String> args = new java.util.ArrayList<>(List.of("distill", "--config",
                 "conf/tiny-cornernet.properties", "--set", "dataset.synthetic-images=32", "--set", "train.epochs=1",
                 "--set", "train.eval-every=0", "--set", "train.warmup-steps=2",
-                "--set", "teacher.run=" + teacher,
-                // A teacher this short-trained scores near its prior (0.01): decode and use boxes from 0.005 up.
-                "--set", "teacher.overrides=model.head.score-threshold=0.005",
                 "--set", "distill.losses=det", "--set", "distill.loss.det.type=detections",
                 "--set", "distill.loss.det.merge=teacher", "--set", "distill.loss.det.score-threshold=0.005",
-                "--set", "distill.loss.det.top-k=20",
-                "--out", student.toString());
+                "--set", "distill.loss.det.top-k=20", "--out", student.toString()));
+        for (String k : teacherKeys) {
+            args.add("--set");
+            args.add(k);
+        }
+        Hdkd.Result s = Hdkd.run(dist, dist, Map.of(), TRAINING, args.toArray(String[]::new));
         assertThat(s.code()).as(s.toString()).isZero();
+        return student;
+    }
 
+    @Test
+    void aCornerNetLearnsFromARetinaNetTeachersDetections() throws Exception {
+        assertUsedTeacherBoxes(distil("student", "teacher.run=" + teacher));
+    }
+
+    @Test
+    void anOnnxTeacherGivesItsDetectionsTooInTheExportFormat() throws Exception {
+        Path onnx = tmp.resolve("teacher.onnx");
+        Hdkd.Result e = Hdkd.run(dist, dist, Map.of(), TRAINING, "export", "--run", teacher.toString(), "--decode",
+                "--taps", "p3", "--out", onnx.toString());
+        assertThat(e.code()).as(e.toString()).isZero();
+        assertUsedTeacherBoxes(distil("student-onnx", "teacher.onnx.path=" + onnx, "teacher.onnx.input=images",
+                "teacher.onnx.outputs=p3:8", "teacher.onnx.detections=boxes:boxes, scores:scores, labels:labels"));
+    }
+
+    private static void assertUsedTeacherBoxes(Path student) throws Exception {
         List<JsonObject> steps = Files.readAllLines(student.resolve("metrics.jsonl")).stream()
                 .map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
         assertThat(steps).isNotEmpty();

@@ -48,7 +48,7 @@ final class BackboneArgs {
     static Backbone build(ResolvedConfig config, NDManager manager) {
         long seed = config.seed();
         ComponentContext ctx = new ComponentContext(0, List.of(), Device.cpu(), seed);
-        Backbone backbone = (Backbone) config.component(ComponentSlot.BACKBONE).orElseThrow().create(ctx);
+        Backbone backbone = config.component(ComponentSlot.BACKBONE).orElseThrow().create(Backbone.class, ctx);
         Engine.getInstance().setRandomSeed((int) (seed ^ (seed >>> 32)));
         backbone.block().initialize(manager, DataType.FLOAT32, new Shape(1, 3, 64, 64));
         return backbone;

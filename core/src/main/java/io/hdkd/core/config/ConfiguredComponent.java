@@ -21,8 +21,24 @@ public record ConfiguredComponent(ComponentSlot slot, RegisteredComponent compon
         return component.name();
     }
 
-    /** Creates the component (the registry's factories already run with the plugin's context class loader). */
+    /**
+     * Creates the component as {@code type}, the SPI interface of the slot's kind (e.g. {@code DetectorHead} for the
+     * head slot). The registry's factories run with the plugin's context class loader and return the component
+     * wrapped so that its own calls do too.
+     *
+     * @throws IllegalArgumentException if {@code type} is not what the component's kind creates (a host bug)
+     */
+    public <T> T create(Class<T> type, ComponentContext context) {
+        Class<?> made = component.componentType();
+        if (!type.equals(made)) {
+            throw new IllegalArgumentException("slot " + slot.prefix() + " holds a " + component.kind().label()
+                    + ", which is a " + made.getSimpleName() + ", not a " + type.getSimpleName());
+        }
+        return type.cast(component.factory().create(options, context));
+    }
+
+    /** As {@link #create(Class, ComponentContext)} without naming the type; prefer the typed form. */
     public Object create(ComponentContext context) {
-        return component.factory().create(options, context);
+        return create(component.componentType(), context);
     }
 }

@@ -38,14 +38,14 @@ public final class DetectorBuilder {
         ConfiguredComponent h = config.component(ComponentSlot.HEAD).orElseThrow(() -> missing(ComponentSlot.HEAD));
         long seed = config.seed();
         ComponentContext ctx = new ComponentContext(numClasses, List.of(), device, seed);
-        Backbone backbone = (Backbone) b.create(ctx);
+        Backbone backbone = b.create(Backbone.class, ctx);
         List<FeatureLevel> levels = backbone.levels();
         Neck neck = null;
         if (config.component(ComponentSlot.NECK).isPresent()) {
-            neck = (Neck) config.component(ComponentSlot.NECK).get().create(ctx.withInputLevels(levels));
+            neck = config.component(ComponentSlot.NECK).get().create(Neck.class, ctx.withInputLevels(levels));
             levels = neck.levels();
         }
-        DetectorHead head = (DetectorHead) h.create(ctx.withInputLevels(levels));
+        DetectorHead head = h.create(DetectorHead.class, ctx.withInputLevels(levels));
         DetectorBlock detector = new DetectorBlock(backbone, neck, head);
         // DJL's initialisers draw from the engine's global generator: seed it so the same config gives the same model.
         Engine.getInstance().setRandomSeed((int) (seed ^ (seed >>> 32)));

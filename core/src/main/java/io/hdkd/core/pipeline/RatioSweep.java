@@ -6,6 +6,7 @@ import io.hdkd.core.config.ResolvedConfig;
 import io.hdkd.core.io.AtomicFiles;
 import io.hdkd.core.io.Directories;
 import io.hdkd.core.plugin.ComponentRegistry;
+import io.hdkd.core.util.Statistics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -144,16 +145,8 @@ public final class RatioSweep {
         return s / v.length;
     }
 
-    /** Sample standard deviation (n - 1); 0 for a single value. */
+    /** The sample standard deviation: {@link Statistics#sampleStandardDeviation} (NaN for a single ratio). */
     static double std(double[] v) {
-        if (v.length < 2) {
-            return 0;
-        }
-        double m = mean(v);
-        double s = 0;
-        for (double x : v) {
-            s += (x - m) * (x - m);
-        }
-        return Math.sqrt(s / (v.length - 1));
+        return Statistics.sampleStandardDeviation(v);
     }
 }

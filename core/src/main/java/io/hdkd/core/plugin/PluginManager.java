@@ -251,7 +251,7 @@ public final class PluginManager {
                 // Ask for the options now, so a factory whose declarations are broken refuses its plugin here.
                 factory.options();
                 out.add(new RegisteredComponent(kind, (String) e.getKey(),
-                        ContextSwitchingFactory.wrap(kind, factory, loader), info));
+                        ContextSwitching.factory(kind, factory, loader), info));
             }
         }
         return out;

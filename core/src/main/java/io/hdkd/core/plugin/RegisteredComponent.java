@@ -17,4 +17,9 @@ public record RegisteredComponent(ComponentKind kind, String name, ComponentFact
         Objects.requireNonNull(factory, "factory");
         Objects.requireNonNull(plugin, "plugin");
     }
+
+    /** The SPI interface this component's factory creates, e.g. {@code DetectorHead} for a head. */
+    public Class<?> componentType() {
+        return ContextSwitching.componentType(kind);
+    }
 }

@@ -11,6 +11,7 @@ import io.hdkd.core.eval.CocoDetection;
 import io.hdkd.core.eval.CocoResults;
 import io.hdkd.core.io.AtomicFiles;
 import io.hdkd.core.predict.DetectionPainter;
+import io.hdkd.core.util.Statistics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -95,11 +96,7 @@ public final class ComparisonReport {
             rows.add(new SeedResult(s.seed(), alone, distilled, gain, gap > 0 ? gain / gap : Double.NaN));
         }
         double mean = rows.stream().mapToDouble(SeedResult::gain).average().orElse(Double.NaN);
-        double var = 0;
-        for (SeedResult r : rows) {
-            var += (r.gain() - mean) * (r.gain() - mean);
-        }
-        double std = rows.size() > 1 ? Math.sqrt(var / (rows.size() - 1)) : 0;
+        double std = Statistics.sampleStandardDeviation(rows.stream().mapToDouble(SeedResult::gain).toArray());
         double min = rows.stream().mapToDouble(SeedResult::gain).min().orElse(Double.NaN);
         double recovered = rows.stream().mapToDouble(SeedResult::gapRecovered).average().orElse(Double.NaN);
         int improved = (int) rows.stream().filter(r -> r.gain() > 0).count();

@@ -3,6 +3,7 @@ package io.hdkd.core.sweep;
 import com.google.gson.JsonObject;
 import io.hdkd.core.io.AtomicFiles;
 import io.hdkd.core.report.MetricsLog;
+import io.hdkd.core.util.Statistics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,18 +39,10 @@ public final class SweepTable {
             return values.get(metric).stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         }
 
-        /** Sample standard deviation (n - 1); NaN for fewer than two runs. */
+        /** Sample standard deviation (n - 1); NaN for fewer than two runs ({@link Statistics}). */
         public double spread(String metric) {
-            List<Double> v = values.get(metric);
-            if (v.size() < 2) {
-                return Double.NaN;
-            }
-            double mean = mean(metric);
-            double sum = 0;
-            for (double x : v) {
-                sum += (x - mean) * (x - mean);
-            }
-            return Math.sqrt(sum / (v.size() - 1));
+            return Statistics.sampleStandardDeviation(
+                    values.get(metric).stream().mapToDouble(Double::doubleValue).toArray());
         }
     }
 

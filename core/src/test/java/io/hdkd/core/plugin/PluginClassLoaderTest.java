@@ -28,7 +28,7 @@ class PluginClassLoaderTest {
     }
 
     @Test
-    void loadsItsOwnCopyOfAClassBeforeTheParentsOne() throws Exception {
+    void loadsItsOwnCopyOfAClassAndNeverTheHostsNonSpiOne() throws Exception {
         Path hostJar = greetingJar("host.jar", "host");
         Path pluginJar = greetingJar("plugin.jar", "plugin");
         try (URLClassLoader host = new URLClassLoader(new URL[] {hostJar.toUri().toURL()}, getClass().getClassLoader());
@@ -38,25 +38,35 @@ class PluginClassLoaderTest {
             assertThat(fromPlugin.getClassLoader()).isSameAs(plugin);
             assertThat(hello.invoke(null)).isEqualTo("plugin");
             assertThat(host.loadClass("demo.Greeting").getMethod("hello").invoke(null)).isEqualTo("host");
-            // Resources too: the plugin's own first, then the parent's.
+            // Resources too: the plugin's own, never the host's.
             assertThat(new String(plugin.getResource("demo/data.txt").openStream().readAllBytes())).isEqualTo("plugin");
-            assertThat(Collections.list(plugin.getResources("demo/data.txt"))).hasSize(2);
+            assertThat(Collections.list(plugin.getResources("demo/data.txt"))).hasSize(1);
         }
     }
 
     @Test
-    void fallsBackToTheParentForClassesThePluginLacks() throws Exception {
+    void doesNotSeeTheHostsOtherClassesCoreIncluded() throws Exception {
         Path hostJar = greetingJar("host.jar", "host");
         Path other = TestPluginJars.jar(tmp.resolve("other.jar"),
                 Map.of("other.Thing", "package other; public final class Thing {}"), Map.of());
         try (URLClassLoader host = new URLClassLoader(new URL[] {hostJar.toUri().toURL()}, getClass().getClassLoader());
                 PluginClassLoader plugin = new PluginClassLoader("p", List.of(other.toUri().toURL()), host)) {
-            assertThat(plugin.loadClass("demo.Greeting").getClassLoader()).isSameAs(host);
+            // Its parent is the platform loader (Trino's isolation): host classes outside the SPI are invisible.
+            assertThat(plugin.getParent()).isSameAs(ClassLoader.getPlatformClassLoader());
+            assertThatThrownBy(() -> plugin.loadClass("demo.Greeting")).isInstanceOf(ClassNotFoundException.class);
+            assertThatThrownBy(() -> plugin.loadClass(PluginManager.class.getName()))
+                    .isInstanceOf(ClassNotFoundException.class)
+                    .hasMessageContaining("io.hdkd.core.plugin.PluginManager")
+                    .hasMessageContaining("plugin 'p' sees only its own jars, the JDK and the SPI packages");
+            assertThatThrownBy(() -> plugin.loadClass("com.google.gson.Gson")).isInstanceOf(ClassNotFoundException.class);
+            assertThat(plugin.getResource("io/hdkd/core/plugin/PluginManager.class")).isNull();
+            // The JDK's classes, platform modules included, are there.
+            assertThat(plugin.loadClass("java.sql.Date").getClassLoader()).isSameAs(ClassLoader.getPlatformClassLoader());
         }
     }
 
     @Test
-    void sharesTheSpiDjlGuiceAndLoggingWithTheHost() throws Exception {
+    void sharesTheSpiDjlGuiceGuavaAndLoggingWithTheHost() throws Exception {
         Path jar = greetingJar("plugin.jar", "plugin");
         try (PluginClassLoader plugin = new PluginClassLoader("p", List.of(jar.toUri().toURL()), getClass().getClassLoader())) {
             assertThat(plugin.loadClass(HdkdPlugin.class.getName())).isSameAs(HdkdPlugin.class);
@@ -65,13 +75,14 @@ class PluginClassLoaderTest {
             assertThat(plugin.loadClass("com.google.inject.Module")).isSameAs(com.google.inject.Module.class);
             assertThat(plugin.loadClass("com.google.common.collect.ImmutableList"))
                     .isSameAs(com.google.common.collect.ImmutableList.class);
+            assertThat(plugin.loadClass("jakarta.inject.Inject")).isSameAs(jakarta.inject.Inject.class);
             assertThat(plugin.loadClass("org.slf4j.Logger")).isSameAs(org.slf4j.Logger.class);
             assertThat(plugin.loadClass("java.lang.String")).isSameAs(String.class);
         }
     }
 
     @Test
-    void neverTakesASharedPackageFromThePluginJar() throws Exception {
+    void neverTakesAnSpiPackageFromThePluginJar() throws Exception {
         // A plugin bundling a class in the SPI package must not shadow (or add to) the host's SPI.
         Path jar = TestPluginJars.jar(tmp.resolve("sneaky.jar"),
                 Map.of("io.hdkd.api.Sneaky", "package io.hdkd.api; public final class Sneaky {}"), Map.of());
@@ -80,15 +91,40 @@ class PluginClassLoaderTest {
         }
     }
 
+    /**
+     * Guava is host-supplied (Guice's API exposes it): a plugin that bundles its own Guava gets the host's classes,
+     * and classes only its Guava has are not found. Shown with a tiny fake Guava: a {@code Strings} with a method
+     * the real one lacks, and a class the real Guava does not have.
+     */
     @Test
-    void parentFirstPrefixes() {
-        assertThat(PluginClassLoader.isParentFirst("io.hdkd.api.Options")).isTrue();
-        assertThat(PluginClassLoader.isParentFirst("ai.djl.Model")).isTrue();
-        assertThat(PluginClassLoader.isParentFirst("javax.inject.Inject")).isTrue();
-        assertThat(PluginClassLoader.isParentFirst("jakarta.inject.Inject")).isTrue();
-        assertThat(PluginClassLoader.isParentFirst("io.hdkd.core.cli.Main")).isFalse();
-        assertThat(PluginClassLoader.isParentFirst("io.hdkd.plugin.kmeans.KMeans")).isFalse();
-        assertThat(PluginClassLoader.isParentFirst("com.google.gson.Gson")).isFalse();
-        assertThat(PluginClassLoader.isParentFirstResource("ai/djl/engine/Engine.class")).isTrue();
+    void aBundledGuavaLosesToTheHostsGuava() throws Exception {
+        Path fakeGuava = TestPluginJars.jar(tmp.resolve("guava-99.jar"), Map.of(
+                "com.google.common.base.Strings",
+                "package com.google.common.base; public final class Strings {"
+                        + " public static String fromTheFake() { return \"fake\"; } }",
+                "com.google.common.base.OnlyInGuava99",
+                "package com.google.common.base; public final class OnlyInGuava99 {}"), Map.of());
+        try (PluginClassLoader plugin = new PluginClassLoader("p", List.of(fakeGuava.toUri().toURL()),
+                getClass().getClassLoader())) {
+            Class<?> strings = plugin.loadClass("com.google.common.base.Strings");
+            assertThat(strings).isSameAs(com.google.common.base.Strings.class);
+            assertThat(strings.getMethods()).extracting(Method::getName).doesNotContain("fromTheFake");
+            assertThatThrownBy(() -> plugin.loadClass("com.google.common.base.OnlyInGuava99"))
+                    .isInstanceOf(ClassNotFoundException.class);
+        }
+    }
+
+    @Test
+    void spiPackages() {
+        assertThat(PluginClassLoader.isSpi("io.hdkd.api.Options")).isTrue();
+        assertThat(PluginClassLoader.isSpi("ai.djl.Model")).isTrue();
+        assertThat(PluginClassLoader.isSpi("jakarta.inject.Inject")).isTrue();
+        assertThat(PluginClassLoader.isSpi("org.aopalliance.intercept.MethodInterceptor")).isTrue();
+        assertThat(PluginClassLoader.isSpi("io.hdkd.core.cli.Main")).isFalse();
+        assertThat(PluginClassLoader.isSpi("io.hdkd.plugin.kmeans.KMeans")).isFalse();
+        assertThat(PluginClassLoader.isSpi("com.google.gson.Gson")).isFalse();
+        assertThat(PluginClassLoader.isSpiResource("ai/djl/engine/Engine.class")).isTrue();
+        // Services files are the plugin's own: the host's name classes the plugin cannot see.
+        assertThat(PluginClassLoader.isSpiResource("META-INF/services/io.hdkd.api.HdkdPlugin")).isFalse();
     }
 }

@@ -76,13 +76,21 @@ public final class TestPluginJars {
 
     /** Compiles {@code sources} (class name to source) and writes a jar with the given extra entries. */
     public static Path jar(Path jar, Map<String, String> sources, Map<String, String> entries) {
+        return jar(jar, sources, entries, false);
+    }
+
+    /**
+     * As {@link #jar(Path, Map, Map)}; with {@code againstCore}, compiled with hdkd's core classes on the class path
+     * too (a plugin that links against core, which its class loader must then not let it reach).
+     */
+    public static Path jar(Path jar, Map<String, String> sources, Map<String, String> entries, boolean againstCore) {
         try {
             Path work = Files.createTempDirectory("hdkd-test-plugin");
             Path src = work.resolve("src");
             Path classes = work.resolve("classes");
             Files.createDirectories(classes);
             List<String> args = new ArrayList<>(List.of(
-                    "-d", classes.toString(), "-classpath", hostClasspath(), "--release", "17", "-nowarn"));
+                    "-d", classes.toString(), "-classpath", hostClasspath(againstCore), "--release", "17", "-nowarn"));
             for (Map.Entry<String, String> e : sources.entrySet()) {
                 Path file = src.resolve(e.getKey().replace('.', '/') + ".java");
                 Files.createDirectories(file.getParent());
@@ -137,9 +145,13 @@ public final class TestPluginJars {
     }
 
     /** The api, Guice and DJL api jars (or class folders) the test runs with: what a plugin compiles against. */
-    private static String hostClasspath() {
+    private static String hostClasspath(boolean withCore) {
         List<String> parts = new ArrayList<>();
-        for (Class<?> c : List.of(HdkdPlugin.class, Module.class, ai.djl.ndarray.NDArray.class)) {
+        List<Class<?>> from = new ArrayList<>(List.of(HdkdPlugin.class, Module.class, ai.djl.ndarray.NDArray.class));
+        if (withCore) {
+            from.add(io.hdkd.core.util.Seeds.class);
+        }
+        for (Class<?> c : from) {
             try {
                 parts.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
             } catch (URISyntaxException e) {

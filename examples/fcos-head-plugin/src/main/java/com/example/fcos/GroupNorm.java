@@ -47,6 +47,10 @@ final class GroupNorm extends AbstractBlock {
         NDArray normalised = centred.div(variance.add(EPS).sqrt()).reshape(s);
         NDArray g = store.getValue(gamma, x.getDevice(), training).reshape(1, channels, 1, 1);
         NDArray b = store.getValue(beta, x.getDevice(), training).reshape(1, channels, 1, 1);
+        // A reshape belongs to the parameter's (long-lived) manager: hand these views to the step's, or every
+        // forward pass would leave two arrays per GroupNorm behind (hdkd-testkit's no-growth check found it).
+        g.attach(x.getManager());
+        b.attach(x.getManager());
         return new NDList(normalised.mul(g).add(b));
     }
 

@@ -3,6 +3,8 @@ package io.hdkd.plugin.cornernet;
 import com.google.inject.Module;
 import io.hdkd.api.Components;
 import io.hdkd.api.HdkdPlugin;
+import java.util.Locale;
+import java.util.ResourceBundle;
 
 /** Registers the {@code cornernet} head. */
 public final class CornerNetPlugin implements HdkdPlugin {
@@ -12,9 +14,11 @@ public final class CornerNetPlugin implements HdkdPlugin {
         return "cornernet";
     }
 
+    /** The build's project version, filtered into {@code plugin.properties} (plugins/pom.xml). */
     @Override
     public String version() {
-        return "0.1.0";
+        return ResourceBundle.getBundle("io.hdkd.plugin.cornernet.plugin", Locale.ROOT, CornerNetPlugin.class.getClassLoader())
+                .getString("version");
     }
 
     @Override

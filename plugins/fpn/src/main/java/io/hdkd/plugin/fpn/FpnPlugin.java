@@ -3,6 +3,8 @@ package io.hdkd.plugin.fpn;
 import com.google.inject.Module;
 import io.hdkd.api.Components;
 import io.hdkd.api.HdkdPlugin;
+import java.util.Locale;
+import java.util.ResourceBundle;
 
 /** Registers the RetinaNet feature pyramid neck. */
 public final class FpnPlugin implements HdkdPlugin {
@@ -12,9 +14,11 @@ public final class FpnPlugin implements HdkdPlugin {
         return "fpn";
     }
 
+    /** The build's project version, filtered into {@code plugin.properties} (plugins/pom.xml). */
     @Override
     public String version() {
-        return "0.1.0";
+        return ResourceBundle.getBundle("io.hdkd.plugin.fpn.plugin", Locale.ROOT, FpnPlugin.class.getClassLoader())
+                .getString("version");
     }
 
     @Override

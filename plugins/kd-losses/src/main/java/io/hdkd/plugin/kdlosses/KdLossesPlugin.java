@@ -3,6 +3,8 @@ package io.hdkd.plugin.kdlosses;
 import com.google.inject.Module;
 import io.hdkd.api.Components;
 import io.hdkd.api.HdkdPlugin;
+import java.util.Locale;
+import java.util.ResourceBundle;
 
 /** The {@code kd-losses} plugin: soft-target KL, FitNet, PKD and CWD distillation losses, and hdkd's own composite. */
 public final class KdLossesPlugin implements HdkdPlugin {
@@ -12,9 +14,11 @@ public final class KdLossesPlugin implements HdkdPlugin {
         return "kd-losses";
     }
 
+    /** The build's project version, filtered into {@code plugin.properties} (plugins/pom.xml). */
     @Override
     public String version() {
-        return "0.1.0";
+        return ResourceBundle.getBundle("io.hdkd.plugin.kdlosses.plugin", Locale.ROOT, KdLossesPlugin.class.getClassLoader())
+                .getString("version");
     }
 
     @Override

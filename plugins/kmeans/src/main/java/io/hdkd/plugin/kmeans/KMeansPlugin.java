@@ -3,34 +3,22 @@ package io.hdkd.plugin.kmeans;
 import com.google.inject.Module;
 import io.hdkd.api.Components;
 import io.hdkd.api.HdkdPlugin;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.Properties;
+import java.util.Locale;
+import java.util.ResourceBundle;
 
 /** The {@code kmeans} plugin: contributes the {@code kmeans} receptive-field partitioner. */
 public final class KMeansPlugin implements HdkdPlugin {
-
-    private static final String VERSION_RESOURCE = "kmeans-plugin.properties";
 
     @Override
     public String name() {
         return "kmeans";
     }
 
-    /** The project version, filtered into {@value #VERSION_RESOURCE} at build time. */
+    /** The build's project version, filtered into {@code plugin.properties} (plugins/pom.xml). */
     @Override
     public String version() {
-        try (InputStream in = KMeansPlugin.class.getResourceAsStream(VERSION_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("plugin jar lacks " + VERSION_RESOURCE);
-            }
-            Properties p = new Properties();
-            p.load(in);
-            return p.getProperty("version");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + VERSION_RESOURCE, e);
-        }
+        return ResourceBundle.getBundle("io.hdkd.plugin.kmeans.plugin", Locale.ROOT, KMeansPlugin.class.getClassLoader())
+                .getString("version");
     }
 
     @Override

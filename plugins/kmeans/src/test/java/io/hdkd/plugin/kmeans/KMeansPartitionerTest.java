@@ -392,26 +392,6 @@ class KMeansPartitionerTest {
     }
 
     @Test
-    void masksOfTheResultCoverEveryLocationExactlyOnce() {
-        FeaturePartitioner p = partitioner("subspaces", "3");
-        List<FeatureLevel> levels = List.of(new FeatureLevel("p3", 8, 2), new FeatureLevel("p4", 16, 2));
-        Partition part = p.partition(List.of(zeros(2, 2, 4, 4), zeros(2, 2, 2, 2)), levels, List.of());
-
-        for (int level = 0; level < 2; level++) {
-            NDArray total = null;
-            for (int k = 0; k < 3; k++) {
-                NDArray mask = part.mask(level, k);
-                NDArray expected = part.assignments().get(level).eq(k).toType(DataType.FLOAT32, false);
-                assertThat(mask.squeeze(1).toFloatArray()).containsExactly(expected.toFloatArray());
-                total = total == null ? mask : total.add(mask);
-            }
-            int side = level == 0 ? 4 : 2;
-            assertThat(total.getShape()).isEqualTo(new Shape(2, 1, side, side));
-            assertThat(total.toFloatArray()).containsOnly(1f);
-        }
-    }
-
-    @Test
     void mismatchedInputsAreRejected() {
         FeaturePartitioner p = partitioner();
         List<FeatureLevel> two = List.of(new FeatureLevel("p3", 8, 2), new FeatureLevel("p4", 16, 2));

@@ -3,6 +3,8 @@ package io.hdkd.plugin.resnet;
 import com.google.inject.Module;
 import io.hdkd.api.Components;
 import io.hdkd.api.HdkdPlugin;
+import java.util.Locale;
+import java.util.ResourceBundle;
 
 /** Registers the torchvision-layout ResNet and ResNeXt backbones. */
 public final class ResNetPlugin implements HdkdPlugin {
@@ -12,9 +14,11 @@ public final class ResNetPlugin implements HdkdPlugin {
         return "resnet";
     }
 
+    /** The build's project version, filtered into {@code plugin.properties} (plugins/pom.xml). */
     @Override
     public String version() {
-        return "0.1.0";
+        return ResourceBundle.getBundle("io.hdkd.plugin.resnet.plugin", Locale.ROOT, ResNetPlugin.class.getClassLoader())
+                .getString("version");
     }
 
     @Override

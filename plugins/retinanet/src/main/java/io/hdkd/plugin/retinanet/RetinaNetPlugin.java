@@ -3,6 +3,8 @@ package io.hdkd.plugin.retinanet;
 import com.google.inject.Module;
 import io.hdkd.api.Components;
 import io.hdkd.api.HdkdPlugin;
+import java.util.Locale;
+import java.util.ResourceBundle;
 
 /** Contributes the {@code retinanet} head. */
 public final class RetinaNetPlugin implements HdkdPlugin {
@@ -12,9 +14,11 @@ public final class RetinaNetPlugin implements HdkdPlugin {
         return "retinanet";
     }
 
+    /** The build's project version, filtered into {@code plugin.properties} (plugins/pom.xml). */
     @Override
     public String version() {
-        return "0.1.0";
+        return ResourceBundle.getBundle("io.hdkd.plugin.retinanet.plugin", Locale.ROOT, RetinaNetPlugin.class.getClassLoader())
+                .getString("version");
     }
 
     @Override
