@@ -63,9 +63,9 @@ public final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         HdkdCommand root = (HdkdCommand) spec.root().userObject();
-        validate(SweepGrid.parse(grid));
         SweepRunner.Plan plan = new SweepRunner.Plan(command, config, overrides.arguments(), SweepGrid.parse(grid),
                 seeds, out, root.pluginsDir);
+        validate(plan.grid());
         PrintWriter err = spec.commandLine().getErr();
         List<SweepOutcome> outcomes = new SweepRunner(plan, err).run();
         PrintWriter w = spec.commandLine().getOut();

@@ -29,7 +29,7 @@ class SweepCommandTest {
     private CliRun sweep(Path out, String... extra) throws Exception {
         Path config = Path.of(SweepCommandTest.class.getResource("/conf/tiny.properties").toURI());
         List<String> args = new java.util.ArrayList<>(List.of("sweep", "--config", config.toString(),
-                "--grid", "train.lr=0.01,fast", "--seeds", "2", "--out", out.toString()));
+                "--grid", "train.lr=0.01,1e30", "--seeds", "2", "--out", out.toString()));
         args.addAll(List.of(TINY));
         args.addAll(List.of(extra));
         return CliRun.of(args.toArray(String[]::new));
@@ -41,16 +41,17 @@ class SweepCommandTest {
         CliRun first = sweep(out);
         // the crashed setting is reported, the others ran anyway
         assertThat(first.exitCode()).as(first.err()).isEqualTo(ExitCodes.FAILURE);
-        assertThat(first.err()).contains("2 of 4 runs failed").contains("train.lr=fast__seed=1")
-                .contains("train.lr=fast__seed=2");
+        assertThat(first.err()).contains("2 of 4 runs failed").contains("train.lr=1e30__seed=1")
+                .contains("train.lr=1e30__seed=2");
         for (int seed = 1; seed <= 2; seed++) {
             Path run = out.resolve("train.lr=0.01__seed=" + seed);
             assertThat(run.resolve("eval.jsonl")).as(first.err()).isRegularFile();
             assertThat(Files.readString(run.resolve("config.properties"))).contains("run.seed = " + seed)
                     .contains("train.lr = 0.01");
-            // the bad value's child failed on its own, with its one-line error in its log
-            assertThat(Files.readString(out.resolve("logs/train.lr=fast__seed=" + seed + ".log")))
-                    .contains("hdkd: error:").contains("train.lr");
+            // the diverging setting's child failed on its own (a failure no validation can foresee: the loss turns
+            // NaN), with its one-line error in its log
+            assertThat(Files.readString(out.resolve("logs/train.lr=1e30__seed=" + seed + ".log")))
+                    .contains("hdkd: failed:").contains("loss is");
         }
         double ap1 = lastAp(out.resolve("train.lr=0.01__seed=1"));
         double ap2 = lastAp(out.resolve("train.lr=0.01__seed=2"));
@@ -63,7 +64,7 @@ class SweepCommandTest {
         assertThat(best[4]).isEqualTo("2");
         assertThat(Double.parseDouble(best[5])).isCloseTo((ap1 + ap2) / 2, within(1e-4));
         assertThat(Double.parseDouble(best[6])).isCloseTo(Math.abs(ap1 - ap2) / Math.sqrt(2), within(1e-4));
-        assertThat(csv.get(2)).startsWith("2,train.lr=fast,fast,2,0,,,,,");
+        assertThat(csv.get(2)).startsWith("2,train.lr=1e30,1e30,2,0,,,,,");
         assertThat(Files.readString(out.resolve("results.html"))).contains("train.lr=0.01").contains("2 / 2");
         assertThat(first.out()).contains("1. train.lr=0.01: AP ");
 
@@ -73,15 +74,26 @@ class SweepCommandTest {
         assertThat(second.exitCode()).isEqualTo(ExitCodes.FAILURE);
         assertThat(second.err()).contains("train.lr=0.01__seed=1: done before, skipped")
                 .contains("train.lr=0.01__seed=2: done before, skipped")
-                .contains("train.lr=fast__seed=1: FAILED (exit 2)");
+                .contains("train.lr=1e30__seed=1: FAILED (exit 1)");
         assertThat(Files.getLastModifiedTime(out.resolve("train.lr=0.01__seed=1/eval.jsonl")).toMillis())
                 .isEqualTo(modified);
         assertThat(Files.readAllLines(out.resolve("results.csv"))).isEqualTo(csv);
 
         // another base configuration in the same folder is refused
-        CliRun other = sweep(out, "--set", "train.lr-min=0");
+        CliRun other = sweep(out, "--set", "train.momentum=0.8");
         assertThat(other.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(other.err()).contains("holds another sweep");
+    }
+
+    @Test
+    void aGridPointThatCannotRunIsRefusedBeforeAnyRunStarts() throws Exception {
+        Path config = Path.of(SweepCommandTest.class.getResource("/conf/tiny.properties").toURI());
+        Path out = dir.resolve("refused");
+        CliRun r = CliRun.of("sweep", "--config", config.toString(), "--grid", "train.lr=0.01,fast", "--out",
+                out.toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err()).contains("grid point {train.lr=fast}").contains("bad value for train.lr");
+        assertThat(out).doesNotExist();
     }
 
     @Test
