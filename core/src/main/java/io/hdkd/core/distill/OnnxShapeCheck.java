@@ -91,7 +91,9 @@ public final class OnnxShapeCheck {
             problems.add("teacher.onnx.input: input '" + input + "' of " + model + " takes " + in[1]
                     + " channels; hdkd feeds RGB (3)");
         }
-        if (in[0] > 0 && in[0] != loader.batchSize()) {
+        // A model of batch 1 is run image by image (OnnxTeacher), as one-image exports are; other fixed batches
+        // must match the loader's.
+        if (in[0] > 1 && in[0] != loader.batchSize()) {
             problems.add(model + " takes batches of exactly " + in[0] + " images (input '" + input + "' is "
                     + describe(in) + "); set data.loader.batch-size = " + in[0] + " and data.loader.drop-last = true, "
                     + "or export the model with a dynamic batch dimension");

@@ -84,7 +84,7 @@ public final class OnnxTeacher implements Teacher {
     private boolean stridesChecked;
     /** The detection outputs, or null when the model gives none. */
     private OnnxDetectionOutputs detectionOutputs;
-    /** True when the detection outputs are one image's ([K, 4], ...): the model then runs image by image. */
+    /** True when the model takes one image (batch 1, or one image's detection outputs): it runs image by image. */
     private boolean singleImage;
     /** The last forward pass's detections per image, in the caller's manager. */
     private List<ImageTargets> lastDetections = List.of();
@@ -177,13 +177,15 @@ public final class OnnxTeacher implements Teacher {
                 ranks[i] = ((TensorInfo) info.getInfo()).getShape().length;
             }
             boolean batched = ranks[0] == 3 && ranks[1] == 2 && ranks[2] == 2;
+            long[] inShape = ((TensorInfo) session.getInputInfo().get(inputName).getInfo()).getShape();
+            boolean batchOfOne = inShape.length > 0 && inShape[0] == 1;
             boolean single = ranks[0] == 2 && ranks[1] == 1 && ranks[2] == 1;
             if (!batched && !single) {
                 throw new InvalidInputException("teacher.onnx.detections: boxes, scores and labels of "
                         + file.getFileName() + " have ranks " + java.util.Arrays.toString(ranks) + "; expected [N, K, 4],"
                         + " [N, K], [N, K] (a batch) or [K, 4], [K], [K] (one image)");
             }
-            this.singleImage = single;
+            this.singleImage = singleImage || single || batchOfOne;
         } catch (OrtException e) {
             throw new InvalidInputException("teacher.onnx.path: ONNX Runtime cannot open " + file + ": " + e.getMessage(),
                     e);
@@ -218,6 +220,8 @@ public final class OnnxTeacher implements Teacher {
                         + inputName + "'; its inputs are " + inputs.keySet());
             }
             long[] inShape = ((TensorInfo) inputs.get(inputName).getInfo()).getShape();
+            // A model that takes exactly one image runs image by image.
+            singleImage = inShape.length == 4 && inShape[0] == 1;
             if (inShape.length != 4 || (inShape[1] > 0 && inShape[1] != 3)) {
                 throw new InvalidInputException("teacher.onnx.input: input '" + inputName + "' of " + file.getFileName()
                         + " must be N x 3 x H x W, the model declares " + java.util.Arrays.toString(inShape));
@@ -248,7 +252,7 @@ public final class OnnxTeacher implements Teacher {
         NDManager manager = images.getManager();
         NDArray x = studentNorm.convert(images, teacherNorm);
         Map<String, NDArray> byName = new LinkedHashMap<>();
-        if (detectionOutputs != null && singleImage) {
+        if (singleImage) {
             // A one-image model: run it per image, stack the feature outputs, keep each image's detections.
             long n = x.getShape().get(0);
             Map<String, NDList> perImage = new LinkedHashMap<>();
@@ -256,10 +260,13 @@ public final class OnnxTeacher implements Teacher {
             for (long i = 0; i < n; i++) {
                 Map<String, NDArray> one = run(x.get(i + ":" + (i + 1)), manager);
                 one.forEach((k, v) -> perImage.computeIfAbsent(k, key -> new NDList()).add(v));
-                detections.add(imageDetections(one, manager, -1));
+                if (detectionOutputs != null) {
+                    boolean batchedOutputs = one.get(detectionOutputs.boxes()).getShape().dimension() == 3;
+                    detections.add(imageDetections(one, manager, batchedOutputs ? 0 : -1));
+                }
             }
-            perImage.forEach((k, v) -> byName.put(k, detectionOutputs.names().contains(k) ? v.get(0)
-                    : ai.djl.ndarray.NDArrays.concat(v, 0)));
+            perImage.forEach((k, v) -> byName.put(k, detectionOutputs != null && detectionOutputs.names().contains(k)
+                    ? v.get(0) : ai.djl.ndarray.NDArrays.concat(v, 0)));
             lastDetections = List.copyOf(detections);
         } else {
             byName.putAll(run(x, manager));

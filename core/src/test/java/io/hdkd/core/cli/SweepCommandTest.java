@@ -48,10 +48,10 @@ class SweepCommandTest {
             assertThat(run.resolve("eval.jsonl")).as(first.err()).isRegularFile();
             assertThat(Files.readString(run.resolve("config.properties"))).contains("run.seed = " + seed)
                     .contains("train.lr = 0.01");
-            // the diverging setting's child failed on its own (a value the validation pass cannot refuse: the
-            // learning rate is in range, the run diverges), with its one line in its log
+            // the diverging setting's child failed on its own (a failure no validation can foresee: the loss turns
+            // NaN), with its one-line error in its log
             assertThat(Files.readString(out.resolve("logs/train.lr=1e30__seed=" + seed + ".log")))
-                    .contains("hdkd: ");
+                    .contains("hdkd: failed:").contains("loss is");
         }
         double ap1 = lastAp(out.resolve("train.lr=0.01__seed=1"));
         double ap2 = lastAp(out.resolve("train.lr=0.01__seed=2"));
@@ -83,6 +83,17 @@ class SweepCommandTest {
         CliRun other = sweep(out, "--set", "train.momentum=0.8");
         assertThat(other.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(other.err()).contains("holds another sweep");
+    }
+
+    @Test
+    void aGridPointThatCannotRunIsRefusedBeforeAnyRunStarts() throws Exception {
+        Path config = Path.of(SweepCommandTest.class.getResource("/conf/tiny.properties").toURI());
+        Path out = dir.resolve("refused");
+        CliRun r = CliRun.of("sweep", "--config", config.toString(), "--grid", "train.lr=0.01,fast", "--out",
+                out.toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err()).contains("grid point {train.lr=fast}").contains("bad value for train.lr");
+        assertThat(out).doesNotExist();
     }
 
     @Test

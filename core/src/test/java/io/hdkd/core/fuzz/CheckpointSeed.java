@@ -25,7 +25,16 @@ public final class CheckpointSeed {
         try (NDManager manager = NDManager.newBaseManager()) {
             Block block = Linear.builder().setUnits(2).build();
             block.initialize(manager, DataType.FLOAT32, new Shape(1, 3));
-            Path ckpt = new Checkpoints(tmp, 1).save(block, new Sgd(0.9f, 0f, manager), new TrainingState(1, 2, 3),
+            // One step, so that the optimizer has momentum to save (a checkpoint is written after steps).
+            Sgd sgd = new Sgd(0.9f, 0f, manager);
+            java.util.List<ai.djl.nn.Parameter> params = new java.util.ArrayList<>();
+            block.getParameters().forEach(p -> params.add(p.getValue()));
+            try (ai.djl.training.GradientCollector g = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                g.backward(block.forward(new ai.djl.training.ParameterStore(manager, false),
+                        new ai.djl.ndarray.NDList(manager.ones(new Shape(1, 3))), true).singletonOrThrow().sum());
+            }
+            sgd.step(params, 0.1f);
+            Path ckpt = new Checkpoints(tmp, 1).save(block, sgd, new TrainingState(1, 2, 3),
                     "run.seed = 1\n");
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             out.write(Files.readAllBytes(tmp.resolve("checkpoints/latest")));

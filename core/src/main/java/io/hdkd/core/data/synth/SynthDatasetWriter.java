@@ -89,7 +89,7 @@ public final class SynthDatasetWriter {
             tmp = null;
             return result;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write synthetic dataset to " + target + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write synthetic dataset to " + target + ": " + causes(e), e);
         } finally {
             if (tmp != null) {
                 try {
@@ -235,5 +235,16 @@ public final class SynthDatasetWriter {
             d += scenes[i].dropped();
         }
         return d;
+    }
+
+    /** The message and its causes' (ImageIO wraps "No space left on device" in "I/O error writing PNG file!"). */
+    private static String causes(Throwable e) {
+        StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c.getMessage() != null && !sb.toString().contains(c.getMessage())) {
+                sb.append(": ").append(c.getMessage());
+            }
+        }
+        return sb.toString();
     }
 }
