@@ -231,31 +231,6 @@ class CornerNetHeadTest {
      * bottom-right, so no stray pair groups), offsets equal to the targets at the corners.
      */
     private static NDList perfectOutputs(NDManager manager, int classes, float[][] boxes, int[] labels) {
-        CornerTargets t = CornerTargets.build(List.of(targets(manager, boxes, labels)), classes, MAP, MAP, STRIDE,
-                0.3, manager);
-        int plane = MAP * MAP;
-        float[] tlEmb = new float[plane];
-        float[] brEmb = new float[plane];
-        Arrays.fill(tlEmb, 5f);
-        Arrays.fill(brEmb, -5f);
-        float[] tlOff = new float[2 * plane];
-        float[] brOff = new float[2 * plane];
-        for (int k = 0; k < t.numObjects(); k++) {
-            tlEmb[t.tlCell()[k]] = 2 * k;
-            brEmb[t.brCell()[k]] = 2 * k;
-            tlOff[t.tlCell()[k]] = t.tlOffset()[2 * k];
-            tlOff[plane + t.tlCell()[k]] = t.tlOffset()[2 * k + 1];
-            brOff[t.brCell()[k]] = t.brOffset()[2 * k];
-            brOff[plane + t.brCell()[k]] = t.brOffset()[2 * k + 1];
-        }
-        Shape one = new Shape(1, 1, MAP, MAP);
-        Shape two = new Shape(1, 2, MAP, MAP);
-        return new NDList(logit(t.tlHeatmap()), logit(t.brHeatmap()), manager.create(tlEmb, one),
-                manager.create(brEmb, one), manager.create(tlOff, two), manager.create(brOff, two));
-    }
-
-    private static NDArray logit(NDArray probability) {
-        NDArray p = probability.clip(1e-6f, 1 - 1e-6f);
-        return p.div(p.neg().add(1f)).log();
+        return PerfectOutputs.of(manager, targets(manager, boxes, labels), classes, MAP, MAP, STRIDE);
     }
 }
