@@ -122,6 +122,7 @@ public final class OnnxTeacher implements Teacher {
         if (specs.isEmpty() && detections == null) {
             throw new InvalidInputException("teacher.onnx.outputs: name at least one output (name:stride)");
         }
+        this.detectionOutputs = detections;
         Map<String, Long> channels = checkAgainstGraph();
         List<FeatureLevel> lv = new ArrayList<>();
         List<HeadOutput> outs = new ArrayList<>();
@@ -146,51 +147,31 @@ public final class OnnxTeacher implements Teacher {
             throw new InvalidInputException("teacher.onnx.path: cannot load " + file + ": " + e.getMessage(), e);
         }
         block = model.getBlock();
-        if (detections != null) {
-            try {
-                withDetections(detections);
-            } catch (RuntimeException e) {
-                model.close();
-                throw e;
-            }
-        }
     }
 
     /**
-     * Also reads detections from the model's {@code outputs} (docs/SPI.md's detections format), checked against the
-     * graph: boxes of rank 3 ({@code [N, K, 4]}, batched) or rank 2 ({@code [K, 4]}, one image per run, so the
-     * teacher then runs the model image by image).
+     * Checks the detection outputs against the graph: boxes of rank 3 ({@code [N, K, 4]}, batched) or rank 2
+     * ({@code [K, 4]}, one image per run); returns true for the latter (the teacher then runs image by image).
      */
-    private void withDetections(OnnxDetectionOutputs outputs) {
-        ai.djl.engine.Engine.getEngine("OnnxRuntime");
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-                OrtSession session = OrtEnvironment.getEnvironment().createSession(file.toString(), options)) {
-            Map<String, NodeInfo> outs = session.getOutputInfo();
-            int[] ranks = new int[3];
-            for (int i = 0; i < 3; i++) {
-                String name = outputs.names().get(i);
-                NodeInfo info = outs.get(name);
-                if (info == null) {
-                    throw new InvalidInputException("teacher.onnx.detections: " + file.getFileName() + " has no output"
-                            + " named '" + name + "'; its outputs are " + outs.keySet());
-                }
-                ranks[i] = ((TensorInfo) info.getInfo()).getShape().length;
+    private boolean oneImageDetections(Map<String, NodeInfo> outs) {
+        int[] ranks = new int[3];
+        for (int i = 0; i < 3; i++) {
+            String name = detectionOutputs.names().get(i);
+            NodeInfo info = outs.get(name);
+            if (info == null) {
+                throw new InvalidInputException("teacher.onnx.detections: " + file.getFileName() + " has no output"
+                        + " named '" + name + "'; its outputs are " + outs.keySet());
             }
-            boolean batched = ranks[0] == 3 && ranks[1] == 2 && ranks[2] == 2;
-            long[] inShape = ((TensorInfo) session.getInputInfo().get(inputName).getInfo()).getShape();
-            boolean batchOfOne = inShape.length > 0 && inShape[0] == 1;
-            boolean single = ranks[0] == 2 && ranks[1] == 1 && ranks[2] == 1;
-            if (!batched && !single) {
-                throw new InvalidInputException("teacher.onnx.detections: boxes, scores and labels of "
-                        + file.getFileName() + " have ranks " + java.util.Arrays.toString(ranks) + "; expected [N, K, 4],"
-                        + " [N, K], [N, K] (a batch) or [K, 4], [K], [K] (one image)");
-            }
-            this.singleImage = singleImage || single || batchOfOne;
-        } catch (OrtException e) {
-            throw new InvalidInputException("teacher.onnx.path: ONNX Runtime cannot open " + file + ": " + e.getMessage(),
-                    e);
+            ranks[i] = ((TensorInfo) info.getInfo()).getShape().length;
         }
-        this.detectionOutputs = outputs;
+        boolean batched = ranks[0] == 3 && ranks[1] == 2 && ranks[2] == 2;
+        boolean single = ranks[0] == 2 && ranks[1] == 1 && ranks[2] == 1;
+        if (!batched && !single) {
+            throw new InvalidInputException("teacher.onnx.detections: boxes, scores and labels of "
+                    + file.getFileName() + " have ranks " + java.util.Arrays.toString(ranks) + "; expected [N, K, 4],"
+                    + " [N, K], [N, K] (a batch) or [K, 4], [K], [K] (one image)");
+        }
+        return single;
     }
 
     @Override
@@ -227,6 +208,9 @@ public final class OnnxTeacher implements Teacher {
                         + " must be N x 3 x H x W, the model declares " + java.util.Arrays.toString(inShape));
             }
             Map<String, NodeInfo> outs = session.getOutputInfo();
+            if (detectionOutputs != null && oneImageDetections(outs)) {
+                singleImage = true;
+            }
             Map<String, Long> channels = new LinkedHashMap<>();
             for (OutputSpec s : specs) {
                 NodeInfo info = outs.get(s.name());
