@@ -4,8 +4,11 @@ finished), the gain over the student alone (paired by seed) and the share of the
 each run's AP by seed.
 
     python3 scripts/experiments/compare/results_table.py OUT TEACHER_RUN [--seeds 4,5,6] [--methods alone,pkd,...]
+        [--eval val|test]
 
---seeds keeps only those seeds (e.g. the held-out confirmation seeds); --methods only those methods, in that order.
+--seeds keeps only those seeds (e.g. the held-out confirmation seeds); --methods only those methods, in that order;
+--eval test reads each run's evaluation on the independent test set (RUN/test/eval.json, written by test_eval.sh)
+instead of the last evaluation on the validation split during training (the default, val).
 """
 import json
 import os
@@ -14,7 +17,10 @@ import statistics
 import sys
 
 
-def final_eval(run):
+def final_eval(run, source="val"):
+    if source == "test":
+        path = os.path.join(run, "test", "eval.json")
+        return json.load(open(path)) if os.path.exists(path) else None
     path = os.path.join(run, "eval.jsonl")
     if not os.path.isdir(os.path.join(run, "model")) or not os.path.exists(path):
         return None
@@ -49,7 +55,12 @@ def main():
     out, teacher_run = sys.argv[1], sys.argv[2]
     keep_seeds = option("--seeds")
     keep_methods = option("--methods")
-    teacher = final_eval(teacher_run)
+    source = (option("--eval") or ["val"])[0]
+    if source not in ("val", "test"):
+        sys.exit(f"results_table.py: --eval must be val or test, got {source}")
+    teacher = final_eval(teacher_run, source)
+    if teacher is None:
+        sys.exit(f"results_table.py: {teacher_run} has no {source} evaluation")
     runs = {}
     for name in sorted(os.listdir(out)):
         m = re.fullmatch(r"(.+)-s(\d+)", name)
@@ -58,7 +69,7 @@ def main():
         if keep_methods is not None and m and m.group(1) not in keep_methods:
             continue
         if m and os.path.isdir(os.path.join(out, name)):
-            e = final_eval(os.path.join(out, name))
+            e = final_eval(os.path.join(out, name), source)
             if e is not None:
                 runs.setdefault(m.group(1), {})[int(m.group(2))] = e
     alone = runs.get("alone", {})
