@@ -24,40 +24,30 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The distilled student leaves hdkd: a tiny run exported with {@code --decode} is loaded by a standalone program,
  * compiled here against the distribution's {@code runtime/} jars alone (not this build's class path) and run in its
- * own JVM; its detections on a validation image equal {@code hdkd predict --model}'s.
+ * own JVM; its detections on a validation image equal {@code hdkd predict --model}'s. The program is the one
+ * docs/EXPORT.md gives.
  */
 class RuntimeIT {
 
     private static final Duration TRAINING = Duration.ofMinutes(4);
 
-    /** The example of docs/EXPORT.md ("Using the exported model from your Java program"), printing one line each. */
-    static final String MAIN = """
-            import ai.djl.inference.Predictor;
-            import ai.djl.modality.cv.Image;
-            import ai.djl.modality.cv.ImageFactory;
-            import ai.djl.modality.cv.output.DetectedObjects;
-            import ai.djl.modality.cv.output.Rectangle;
-            import ai.djl.repository.zoo.ZooModel;
-            import io.hdkd.runtime.HdkdDetector;
-            import java.nio.file.Path;
+    /** The section of docs/EXPORT.md whose program this test compiles and runs, so the docs cannot drift. */
+    static final String SECTION = "## Using the exported model from your Java program";
 
-            public class Main {
-                public static void main(String[] args) throws Exception {
-                    Image image = ImageFactory.getInstance().fromFile(Path.of(args[1]));
-                    try (ZooModel<Image, DetectedObjects> model = HdkdDetector.load(Path.of(args[0]),
-                                    Float.parseFloat(args[2]));
-                            Predictor<Image, DetectedObjects> predictor = model.newPredictor()) {
-                        DetectedObjects found = predictor.predict(image);
-                        for (int i = 0; i < found.getNumberOfObjects(); i++) {
-                            DetectedObjects.DetectedObject d = found.item(i);
-                            Rectangle r = d.getBoundingBox().getBounds();
-                            System.out.println("detection\\t" + d.getClassName() + "\\t" + d.getProbability() + "\\t"
-                                    + r.getX() + "\\t" + r.getY() + "\\t" + r.getWidth() + "\\t" + r.getHeight());
-                        }
-                    }
-                }
-            }
-            """;
+    /** The first Java block of {@link #SECTION}: the complete program the docs give. */
+    static String documentedProgram() throws Exception {
+        String dir = System.getProperty("hdkd.docs");
+        if (dir == null) {
+            throw new IllegalStateException("system property hdkd.docs is not set; run through 'mvn verify'");
+        }
+        String doc = Files.readString(Path.of(dir, "EXPORT.md"), StandardCharsets.UTF_8);
+        int at = doc.indexOf(SECTION);
+        assertThat(at).as("docs/EXPORT.md has the section '%s'", SECTION).isNotNegative();
+        int from = doc.indexOf("```java\n", at);
+        assertThat(from).as("a Java block in '%s'", SECTION).isPositive();
+        from += "```java\n".length();
+        return doc.substring(from, doc.indexOf("\n```", from) + 1);
+    }
 
     @TempDir
     Path tmp;
@@ -98,8 +88,8 @@ class RuntimeIT {
                 onnx.toString(), image.toString(), "0"));
         Hdkd.Result r = Hdkd.process(command, tmp, Map.of(), Duration.ofMinutes(2));
         assertThat(r.code()).as(r.toString()).isZero();
-        List<String[]> got = r.out().lines().filter(l -> l.startsWith("detection\t")).map(l -> l.split("\t"))
-                .toList();
+        // one line per detection: class name (may hold blanks), score, x, y, width, height
+        List<String[]> got = r.out().lines().filter(l -> !l.isBlank()).map(RuntimeIT::fields).toList();
         assertThat(got).as(r.toString()).hasSize(want.size());
         assertTwins(want, got);
     }
@@ -117,11 +107,11 @@ class RuntimeIT {
         return jars;
     }
 
-    /** Compiles {@link #MAIN} with the JDK's compiler against {@code classPath} only. */
+    /** Compiles the documented program with the JDK's compiler against {@code classPath} only. */
     private Path compile(List<Path> classPath) throws Exception {
         Path src = Files.createDirectories(tmp.resolve("program/src"));
         Path classes = Files.createDirectories(tmp.resolve("program/classes"));
-        Path main = Files.writeString(src.resolve("Main.java"), MAIN, StandardCharsets.UTF_8);
+        Path main = Files.writeString(src.resolve("Main.java"), documentedProgram(), StandardCharsets.UTF_8);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         assertThat(javac).as("a JDK's compiler").isNotNull();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -144,8 +134,8 @@ class RuntimeIT {
             int twin = -1;
             for (int j = 0; j < got.size() && twin < 0; j++) {
                 String[] g = got.get(j);
-                if (!used[j] && g[1].equals(w.get("category_name").getAsString())
-                        && Math.abs(Double.parseDouble(g[2]) - w.get("score").getAsDouble()) <= 1e-4
+                if (!used[j] && g[0].equals(w.get("category_name").getAsString())
+                        && Math.abs(Double.parseDouble(g[1]) - w.get("score").getAsDouble()) <= 1e-4
                         && close(g, box)) {
                     twin = j;
                 }
@@ -156,9 +146,19 @@ class RuntimeIT {
         }
     }
 
+    /** A printed line as {name, score, x, y, width, height}. */
+    private static String[] fields(String line) {
+        String[] t = line.trim().split(" ");
+        assertThat(t.length).as("a detection line: %s", line).isGreaterThanOrEqualTo(6);
+        String[] out = new String[6];
+        out[0] = String.join(" ", java.util.Arrays.copyOf(t, t.length - 5));
+        System.arraycopy(t, t.length - 5, out, 1, 5);
+        return out;
+    }
+
     private static boolean close(String[] g, JsonArray box) {
         for (int k = 0; k < 4; k++) {
-            if (Math.abs(Double.parseDouble(g[3 + k]) - box.get(k).getAsDouble()) > 1e-3) {
+            if (Math.abs(Double.parseDouble(g[2 + k]) - box.get(k).getAsDouble()) > 1e-3) {
                 return false;
             }
         }
