@@ -125,12 +125,12 @@ public final class HdkdTranslator implements Translator<Image, DetectedObjects> 
 
     private static float[] pixels(Image image, NDManager manager) {
         if (image.getWrappedImage() instanceof BufferedImage b) {
-            return ImagePreparer.rgb(b);
+            return Pixels.rgb(b);
         }
         // other image factories (OpenCV): their RGB bytes, height x width x 3
         try (NDArray hwc = image.toNDArray(manager, Image.Flag.COLOR)) {
             byte[] bytes = hwc.toType(DataType.UINT8, false).toByteArray();
-            return ImagePreparer.rgb(bytes, image.getWidth(), image.getHeight());
+            return Pixels.rgb(bytes, image.getWidth(), image.getHeight());
         }
     }
 

@@ -111,12 +111,12 @@ class ImagePreparerTest {
             hwc[3 * i + 1] = (byte) (colours[i] >> 8);
             hwc[3 * i + 2] = (byte) colours[i];
         }
-        float[] want = ImagePreparer.rgb(rgb);
+        float[] want = Pixels.rgb(rgb);
         assertThat(want[3]).isCloseTo(0x12 / 255f, within(1e-7f)); // red plane, pixel (0, 1)
         assertThat(want[6 + 4]).isCloseTo(0xcd / 255f, within(1e-7f)); // green plane, pixel (1, 1)
-        assertThat(ImagePreparer.rgb(bgr)).containsExactly(want);
-        assertThat(ImagePreparer.rgb(argb)).containsExactly(want);
-        assertThat(ImagePreparer.rgb(hwc, 3, 2)).containsExactly(want);
+        assertThat(Pixels.rgb(bgr)).containsExactly(want);
+        assertThat(Pixels.rgb(argb)).containsExactly(want);
+        assertThat(Pixels.rgb(hwc, 3, 2)).containsExactly(want);
         assertThat(Arrays.copyOfRange(want, 12, 15)).containsExactly(0f, 0f, 1f); // blue plane, first row
     }
 }

@@ -1,10 +1,8 @@
 package io.hdkd.core.data.image;
 
 import io.hdkd.api.InvalidInputException;
-import java.awt.Graphics2D;
+import io.hdkd.runtime.Pixels;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
-import java.awt.image.DataBufferInt;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,8 +15,6 @@ import javax.imageio.ImageIO;
  * an int RGB image.
  */
 public final class ImageDecoder {
-
-    private static final float INV_255 = 1f / 255f;
 
     private ImageDecoder() {}
 
@@ -39,57 +35,8 @@ public final class ImageDecoder {
         return toFloat(img);
     }
 
-    /** Converts any BufferedImage to RGB floats. */
+    /** Converts any BufferedImage to RGB floats (hdkd-runtime's {@link Pixels#rgb}, shared with exported models). */
     public static FloatImage toFloat(BufferedImage img) {
-        int w = img.getWidth();
-        int h = img.getHeight();
-        int n = w * h;
-        float[] out = new float[3 * n];
-        switch (img.getType()) {
-            case BufferedImage.TYPE_3BYTE_BGR -> {
-                byte[] px = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
-                if (px.length == 3 * n) {
-                    for (int i = 0; i < n; i++) {
-                        out[i] = (px[3 * i + 2] & 0xff) * INV_255;
-                        out[n + i] = (px[3 * i + 1] & 0xff) * INV_255;
-                        out[2 * n + i] = (px[3 * i] & 0xff) * INV_255;
-                    }
-                    return new FloatImage(3, h, w, out);
-                }
-                return fromInts(toIntRgb(img), w, h, out);
-            }
-            case BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_ARGB -> {
-                int[] px = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
-                if (px.length == n) {
-                    return fromInts(px, w, h, out);
-                }
-                return fromInts(toIntRgb(img), w, h, out);
-            }
-            default -> {
-                return fromInts(toIntRgb(img), w, h, out);
-            }
-        }
-    }
-
-    private static int[] toIntRgb(BufferedImage img) {
-        BufferedImage rgb = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = rgb.createGraphics();
-        try {
-            g.drawImage(img, 0, 0, null);
-        } finally {
-            g.dispose();
-        }
-        return ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData();
-    }
-
-    private static FloatImage fromInts(int[] px, int w, int h, float[] out) {
-        int n = w * h;
-        for (int i = 0; i < n; i++) {
-            int p = px[i];
-            out[i] = ((p >> 16) & 0xff) * INV_255;
-            out[n + i] = ((p >> 8) & 0xff) * INV_255;
-            out[2 * n + i] = (p & 0xff) * INV_255;
-        }
-        return new FloatImage(3, h, w, out);
+        return new FloatImage(3, img.getHeight(), img.getWidth(), Pixels.rgb(img));
     }
 }
