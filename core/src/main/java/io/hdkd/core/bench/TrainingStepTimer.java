@@ -68,8 +68,9 @@ public final class TrainingStepTimer {
             }
         }
         out.println(String.format(Locale.ROOT, "last_loss %.6f", lastLoss));
-        out.println(String.format(Locale.ROOT, "arrays_after_forward %d (%.1f MB)", heldAfterForward[0],
-                heldAfterForward[1] / 1e6));
+        // On stderr: stdout ends with the closing lines every benchmark prints, which scripts read.
+        System.err.println(String.format(Locale.ROOT, "hdkd: arrays open at the forward's end: %d, %.1f MB (parameters"
+                + " and optimizer state included)", heldAfterForward[0], heldAfterForward[1] / 1e6));
         out.println(String.format(Locale.ROOT, "median_forward_ms %.2f", BenchReport.median(forwardMs)));
         out.println(String.format(Locale.ROOT, "median_backward_ms %.2f", BenchReport.median(backwardMs)));
         out.println(String.format(Locale.ROOT, "median_update_ms %.2f", BenchReport.median(updateMs)));
