@@ -68,6 +68,9 @@ public final class BenchBackboneCommand implements Callable<Integer> {
                         step.batch, step.size, step.size, JniUtils.getNumThreads(), step.warmup, step.steps));
                 out.flush();
                 step.timer().run(manager, sub -> {
+                    // Lent to the step's manager so that the forward's results, which join their first input's
+                    // manager, go with the step (as in the trainer, whose batch has its own manager).
+                    images.tempAttach(sub);
                     NDList levels = b.block().forward(ps, new NDList(images), true);
                     levels.attach(sub);
                     NDArray loss = levels.get(0).square().mean();

@@ -82,6 +82,13 @@ public final class BenchTrainCommand implements Callable<Integer> {
                         step.warmup, step.steps, device));
                 out.flush();
                 step.timer().run(manager, sub -> {
+                    // Lend the batch to the step's manager, as the trainer's batch has its own: the forward's results
+                    // join their first input's manager, so they then go with the step, not with the benchmark.
+                    images.tempAttach(sub);
+                    for (ImageTargets t : targets) {
+                        t.boxes().tempAttach(sub);
+                        t.labels().tempAttach(sub);
+                    }
                     NDList raw = detector.forward(ps, new NDList(images), true);
                     raw.attach(sub);
                     NDArray loss = detector.head().loss(raw, targets, inputShape).total();

@@ -15,6 +15,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import io.hdkd.api.ForwardScope;
 import io.hdkd.api.export.OnnxGraph;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -113,6 +114,11 @@ final class FpnBlock extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        // Laterals, upsampled maps and sums are released when the pyramid is built (ForwardScope says why).
+        return ForwardScope.run(inputs, in -> pyramid(ps, in, training, params));
+    }
+
+    private NDList pyramid(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         int n = inputIndices.length;
         NDArray[] results = new NDArray[n];
         NDArray last = lateral(ps, inputs, n - 1, training, params);

@@ -12,6 +12,7 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.hdkd.api.ForwardScope;
 import io.hdkd.api.export.OnnxGraph;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,11 +86,12 @@ public final class ResNetBlock extends AbstractBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         // BatchNorm of stage i (0 = stem) learns statistics only if training, not norm-eval and not frozen.
         boolean stemTraining = training && !normEval && frozenStages < 1;
-        NDList x = stemConv.forward(ps, inputs, training, params);
-        x = stemNorm.forward(ps, x, stemTraining, params);
-        NDArray y = Activation.relu(x.singletonOrThrow());
-        y = Pool.maxPool2d(y, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
-        x = new NDList(y);
+        // The stem in a scope of its own: only the pooled map outlives it (ForwardScope says why).
+        NDList x = ForwardScope.run(inputs, in -> {
+            NDList c = stemNorm.forward(ps, stemConv.forward(ps, in, training, params), stemTraining, params);
+            NDArray y = Activation.relu(c.singletonOrThrow());
+            return new NDList(Pool.maxPool2d(y, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false));
+        });
         NDList out = new NDList(outStages.size());
         int last = outStages.get(outStages.size() - 1);
         for (int s = 1; s <= last; s++) {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.hdkd.api.ForwardScope;
 import io.hdkd.api.export.OnnxGraph;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,9 @@ final class Stage extends AbstractBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList x = inputs;
         for (ResidualUnit unit : units) {
-            x = unit.forward(ps, x, training, params);
+            // Each unit in its own scope: its inner activations (BatchNorm outputs, the residual sum) are released
+            // when it returns, as PyTorch frees them; what the backward pass needs, the graph keeps.
+            x = ForwardScope.run(x, in -> unit.forward(ps, in, training, params));
         }
         return x;
     }

@@ -14,6 +14,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import io.hdkd.api.ForwardScope;
 import io.hdkd.api.export.OnnxGraph;
 import io.hdkd.api.head.SeededNormalInitializer;
 import java.util.ArrayList;
@@ -116,11 +117,13 @@ final class RetinaNetBlock extends AbstractBlock {
         NDList classes = new NDList(numLevels);
         NDList boxes = new NDList(numLevels);
         for (NDArray level : inputs) {
-            NDArray c = classTower.forward(store, new NDList(level), training, params).singletonOrThrow();
-            classes.add(toRows(classLogits.forward(store, new NDList(c), training, params).singletonOrThrow(),
-                    numClasses));
-            NDArray b = boxTower.forward(store, new NDList(level), training, params).singletonOrThrow();
-            boxes.add(toRows(boxDeltas.forward(store, new NDList(b), training, params).singletonOrThrow(), 4));
+            // Each tower in a scope: only its rows outlive it, the inner activations are released (ForwardScope).
+            classes.add(ForwardScope.run(level, x -> toRows(classLogits.forward(store,
+                    classTower.forward(store, new NDList(x), training, params), training, params).singletonOrThrow(),
+                    numClasses)));
+            boxes.add(ForwardScope.run(level, x -> toRows(boxDeltas.forward(store,
+                    boxTower.forward(store, new NDList(x), training, params), training, params).singletonOrThrow(),
+                    4)));
         }
         classes.addAll(boxes);
         return classes;

@@ -14,6 +14,7 @@ import io.hdkd.api.ComponentContext;
 import io.hdkd.api.Detection;
 import io.hdkd.api.DetectorHead;
 import io.hdkd.api.FeatureLevel;
+import io.hdkd.api.ForwardScope;
 import io.hdkd.api.HeadOutput;
 import io.hdkd.api.ImageMeta;
 import io.hdkd.api.ImageTargets;
@@ -140,12 +141,14 @@ final class RetinaNetHead implements DetectorHead {
         boolean soft = targets.stream().anyMatch(ImageTargets::scored);
         // Soft targets (scored boxes): class target s on the box's anchors (quality focal loss), box terms weighted
         // by s and normalised by the sum of the positives' scores. Hard targets: torchvision's loss exactly.
-        NDArray clsElementwise = soft
-                ? FocalLoss.softSigmoidFocal(logits, a.classTargets, config.alpha(), config.gamma())
-                : FocalLoss.sigmoidFocal(logits, a.classTargets, config.alpha(), config.gamma());
-        NDArray clsPerImage = clsElementwise
-                .mul(a.valid.expandDims(2))
-                .sum(new int[] {1, 2});
+        // In a scope: the focal loss's N x K x C temporaries (a dozen, 36 MB each at 512 px and 91 classes) are
+        // released once summed; the graph keeps the few its backward reads (ForwardScope).
+        NDArray clsPerImage = ForwardScope.run(new NDList(logits, a.classTargets, a.valid), in -> {
+            NDArray clsElementwise = soft
+                    ? FocalLoss.softSigmoidFocal(in.get(0), in.get(1), config.alpha(), config.gamma())
+                    : FocalLoss.sigmoidFocal(in.get(0), in.get(1), config.alpha(), config.gamma());
+            return new NDList(clsElementwise.mul(in.get(2).expandDims(2)).sum(new int[] {1, 2}));
+        }).head();
         NDArray boxPerAnchor;
         switch (config.boxLoss()) {
             case "giou":
