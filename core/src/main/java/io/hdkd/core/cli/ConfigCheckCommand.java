@@ -1,8 +1,8 @@
 package io.hdkd.core.cli;
 
 import io.hdkd.core.config.ConfigResolver;
-import io.hdkd.core.config.ConfigSchema;
 import io.hdkd.core.config.ResolvedConfig;
+import io.hdkd.core.pipeline.Pipelines;
 import io.hdkd.core.plugin.LoadedPlugins;
 import io.hdkd.core.validation.RunValidation;
 import java.io.PrintWriter;
@@ -43,7 +43,7 @@ public final class ConfigCheckCommand implements Callable<Integer> {
     public Integer call() {
         var raw = overrides.over(file);
         LoadedPlugins loaded = PluginHost.load(spec);
-        ResolvedConfig config = new ConfigResolver(loaded.registry(), ConfigSchema.standard()).resolve(raw);
+        ResolvedConfig config = new ConfigResolver(loaded.registry(), Pipelines.schema()).resolve(raw);
         // The same pass train, distill and sweep run before they write anything: every problem, one line each.
         List<String> problems = RunValidation.problems(config, loaded.registry(), RunValidation.Purpose.CHECK);
         if (!problems.isEmpty()) {

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import io.hdkd.api.InvalidInputException;
 import io.hdkd.core.pipeline.SavedModel;
 import io.hdkd.core.plugin.LoadedPlugins;
+import io.hdkd.core.run.RunFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,8 +36,9 @@ final class ModelRunArgs {
         if (!Files.isDirectory(run)) {
             throw new InvalidInputException("--run " + run + ": no such folder");
         }
-        if (!Files.isDirectory(run.resolve(SavedModel.DIR))) {
-            throw new InvalidInputException("--run " + run + " holds no trained model (no " + run.resolve(SavedModel.DIR)
+        Path model = RunFolder.at(run).model();
+        if (!Files.isDirectory(model)) {
+            throw new InvalidInputException("--run " + run + " holds no trained model (no " + model
                     + "); train one with 'hdkd train --out " + run + "' or wait for its training to finish");
         }
         LoadedPlugins plugins = PluginHost.load(spec);

@@ -2,6 +2,8 @@ package io.hdkd.core.cli;
 
 import io.hdkd.api.InvalidInputException;
 import io.hdkd.core.pipeline.TrainingRun;
+import io.hdkd.core.run.RunFolder;
+import io.hdkd.core.train.Checkpoints;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,9 +62,10 @@ final class RunOptions {
             if (!resume) {
                 throw new InvalidInputException("--config FILE is required (only --resume can do without it)");
             }
-            file = out.resolve("config.properties");
-            if (!Files.isRegularFile(file)) {
-                throw new InvalidInputException("--resume: " + out + " holds no run (no config.properties)");
+            RunFolder folder = RunFolder.at(out);
+            file = folder.config();
+            if (!folder.holdsRun()) {
+                throw new InvalidInputException("--resume: " + out + " holds no run (no " + RunFolder.CONFIG + ")");
             }
         }
         return overrides.over(file);
@@ -70,13 +73,13 @@ final class RunOptions {
 
     /** True if {@code dir} holds a run that --resume can continue (its config.properties). */
     static boolean holdsRun(Path dir) {
-        return Files.isRegularFile(dir.resolve("config.properties"));
+        return RunFolder.at(dir).holdsRun();
     }
 
     /** The run's latest checkpoint's folder name, or "the start (no checkpoint yet)". */
     static String latestCheckpoint(Path dir) {
         try {
-            Path pointer = dir.resolve("checkpoints/latest");
+            Path pointer = RunFolder.at(dir).checkpoints().resolve(Checkpoints.LATEST);
             if (Files.isRegularFile(pointer)) {
                 return "checkpoint " + Files.readString(pointer).trim();
             }
@@ -93,7 +96,7 @@ final class RunOptions {
                 w.println(String.format(Locale.ROOT, "%s %.6f", k, v));
             }
         });
-        w.println("model: " + outcome.runDir().resolve("model"));
+        w.println("model: " + RunFolder.at(outcome.runDir()).model());
         w.println("report: " + outcome.report());
     }
 }

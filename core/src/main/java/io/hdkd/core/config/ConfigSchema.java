@@ -11,7 +11,8 @@ import java.util.Optional;
  * come from the factory a slot's {@code type} selects.
  *
  * <p>To add core settings (e.g. {@code train.*}): declare a {@link ConfigSection} next to the code that reads it and
- * add one line to {@link #standard()}.
+ * add one line to {@code io.hdkd.core.pipeline.Pipelines#schema()}, the layer that knows every section (this package
+ * sits below the pipelines and knows none of them).
  */
 public final class ConfigSchema {
 
@@ -19,20 +20,6 @@ public final class ConfigSchema {
 
     private ConfigSchema(List<ConfigSection> sections) {
         this.sections = List.copyOf(sections);
-    }
-
-    /** Every core section. */
-    public static ConfigSchema standard() {
-        return of(
-                RunSection.SECTION,
-                io.hdkd.core.pipeline.DatasetSection.SECTION,
-                new ConfigSection(io.hdkd.core.data.loader.LoaderConfig.SECTION,
-                        io.hdkd.core.data.loader.LoaderConfig.options()),
-                new ConfigSection(io.hdkd.core.data.augment.AugmentConfig.SECTION,
-                        io.hdkd.core.data.augment.AugmentConfig.options()),
-                io.hdkd.core.pipeline.TrainSection.SECTION,
-                io.hdkd.core.pipeline.TeacherSection.SECTION,
-                io.hdkd.core.pipeline.DistillSection.SECTION);
     }
 
     public static ConfigSchema of(ConfigSection... sections) {

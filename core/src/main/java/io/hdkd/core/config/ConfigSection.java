@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * A group of core settings under one prefix, e.g. {@code run.seed}: the prefix and its declared options. Core
- * packages declare their section next to the code that reads it and register it in {@link ConfigSchema#standard()}.
+ * packages declare their section next to the code that reads it and register it in
+ * {@code io.hdkd.core.pipeline.Pipelines#schema()}.
  *
  * @param prefix the section's prefix without the trailing dot, e.g. {@code run}
  */

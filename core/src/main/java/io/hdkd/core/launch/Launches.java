@@ -2,7 +2,7 @@ package io.hdkd.core.launch;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
-import io.hdkd.core.report.MetricsLog;
+import io.hdkd.core.run.RunFolder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -29,7 +29,7 @@ public final class Launches {
 
     /** True if the run's folder holds its evaluations (what a finished train/distill leaves). */
     public static boolean finished(LaunchBatch batch, LaunchTask task) {
-        return Files.isRegularFile(batch.runDir(task).resolve(MetricsLog.EVALS));
+        return RunFolder.at(batch.runDir(task)).hasEvaluations();
     }
 
     /**
@@ -53,7 +53,7 @@ public final class Launches {
                     states.add(TaskState.of(TaskState.State.DONE));
                 } else {
                     states.add(new TaskState(TaskState.State.FAILED, exit == 0
-                            ? "exit 0 but no " + MetricsLog.EVALS + " written"
+                            ? "exit 0 but no " + RunFolder.EVALUATIONS + " written"
                             : "exit " + exit + ": " + lastLine(batch.log(task))));
                 }
             } else if (held != null) {

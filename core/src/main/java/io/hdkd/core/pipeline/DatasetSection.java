@@ -11,6 +11,7 @@ import io.hdkd.core.data.synth.SynthConfig;
 import io.hdkd.core.data.synth.SynthDatasetWriter;
 import io.hdkd.core.data.synth.SynthPreset;
 import io.hdkd.core.progress.ProgressBar;
+import io.hdkd.core.run.RunFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,10 +40,18 @@ public final class DatasetSection {
             OptionSpec.choice("box-policy", "error", "Boxes outside the image or of non-positive size: error, clip, "
                     + "or drop (counted in the log).", "error", "clip", "drop")));
 
+    /** The classes of synthetic scenes (always the same list). */
+    static final int SYNTHETIC_CLASSES = SynthDatasetWriter.categories().size();
+
     /** The training and validation splits. */
     public record Splits(DetectionDataset train, DetectionDataset val) {}
 
     private DatasetSection() {}
+
+    /** True if the run's data are synthetic scenes, generated into the run folder. */
+    static boolean isSynthetic(Options o) {
+        return !o.getString("synthetic").equals("none");
+    }
 
     /**
      * Reads (or generates into {@code runDir/data}) the run's datasets.
@@ -51,8 +60,8 @@ public final class DatasetSection {
      */
     public static Splits load(Options o, Path runDir, long seed) {
         String synthetic = o.getString("synthetic");
-        if (!synthetic.equals("none")) {
-            Path dir = runDir.resolve("data");
+        if (isSynthetic(o)) {
+            Path dir = RunFolder.at(runDir).data();
             if (!Files.isRegularFile(dir.resolve("annotations/instances_train.json"))) {
                 SynthConfig cfg = new SynthConfig(SynthPreset.valueOf(synthetic.toUpperCase(Locale.ROOT)),
                         o.getInt("synthetic-images"), o.getInt("synthetic-size"), seed,
@@ -80,7 +89,7 @@ public final class DatasetSection {
      * annotations; synthetic scenes are read from (or regenerated into) {@code runDir/data} as {@link #load} does.
      */
     public static DetectionDataset validation(Options o, Path runDir, long seed) {
-        if (!o.getString("synthetic").equals("none")) {
+        if (isSynthetic(o)) {
             return load(o, runDir, seed).val();
         }
         BoxPolicy policy = BoxPolicy.valueOf(o.getString("box-policy").toUpperCase(Locale.ROOT));

@@ -49,7 +49,7 @@ public final class DistillationChecks {
             if (pc.isEmpty()) {
                 return;
             }
-            FeaturePartitioner partitioner = (FeaturePartitioner) pc.get().create(
+            FeaturePartitioner partitioner = pc.get().create(FeaturePartitioner.class,
                     context.withPair(pair).withInputLevels(teacher.levels()));
             DistillationRun.partitionLevels(config.section(DistillSection.SECTION.prefix())
                     .getList(DistillSection.PARTITION_LEVELS), teacher, losses);

@@ -4,8 +4,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import com.google.gson.JsonObject;
 import io.hdkd.api.ComponentContext;
+import io.hdkd.api.DetectorHead;
 import io.hdkd.api.DistillationLoss;
 import io.hdkd.api.DistillationPair;
 import io.hdkd.api.FeatureLevel;
@@ -19,22 +19,18 @@ import io.hdkd.core.distill.DetectorTeacher;
 import io.hdkd.core.distill.DistillationModel;
 import io.hdkd.core.distill.DistillationStep;
 import io.hdkd.core.distill.Teacher;
-import io.hdkd.core.io.Directories;
 import io.hdkd.core.model.DetectorBlock;
 import io.hdkd.core.plugin.ComponentRegistry;
-import io.hdkd.core.report.MetricsLog;
-import java.io.IOException;
+import io.hdkd.core.train.StepRecord;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import ai.djl.ndarray.types.Shape;
-import java.util.Optional;
-import io.hdkd.api.DetectorHead;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -72,7 +68,7 @@ public final class DistillationRun {
      */
     public static Outcome distill(ResolvedConfig config, ComponentRegistry registry, Path runDir, boolean resume,
             boolean force, PrintStream log) {
-        // Refuse a bad teacher section or ratio before the run folder is touched.
+        // Refuse a bad teacher section or ratio before anything is opened.
         TeacherSection.check(config.section(TeacherSection.SECTION.prefix()));
         DistillSection.Ratio ratio = DistillSection.ratio(config.section(DistillSection.SECTION.prefix()));
         if (config.lossIds().isEmpty()) {
@@ -80,7 +76,6 @@ public final class DistillationRun {
                     + "distill.losses = pkd with distill.loss.pkd.type = pkd)");
         }
         int partitionEvery = DistillSection.partitionEvery(config.section(DistillSection.SECTION.prefix()));
-        // The teacher opens before the run folder is written, so a bad teacher leaves nothing behind.
         TeacherSection.Opened opened = TeacherSection.open(config.section(TeacherSection.SECTION.prefix()), registry,
                 LoaderConfig.fromOptions(config.section(LoaderConfig.SECTION)),
                 TrainSection.device(config.section(TrainSection.SECTION.prefix())));
@@ -92,26 +87,18 @@ public final class DistillationRun {
             opened.teacher().close();
             throw e;
         }
+        // Every component (teacher, student, assistant, losses and their adapters, partitioner) is created before the
+        // run folder is written: one that refuses its configuration leaves no folder that would need --force.
         try (Teacher teacher = opened.teacher();
-                RunSession session = RunSession.open(config, runDir, resume, force)) {
+                RunSession session = RunSession.start(config, runDir)) {
             log.println("distill: teacher " + opened.description());
             DetectorBlock student = session.buildDetector();
-            ComponentContext context = new ComponentContext(session.data().train().numClasses(), List.of(),
-                    session.device(), config.seed());
+            ComponentContext context = new ComponentContext(session.numClasses(), List.of(), session.device(),
+                    config.seed());
             DetectorHead assistant = assistant(config, student, teacher, context, session, log);
             DistillationPair pair = pair(student, teacher, assistant);
-            List<DistillationStep.WeightedLoss> losses;
-            try {
-                losses = createLosses(config, pair, opened.numClasses(), context);
-                checkDetections(losses, teacher);
-            } catch (InvalidInputException e) {
-                if (!resume) {
-                    // Nothing has trained: leave no half-made run folder that would need --force next time.
-                    session.close();
-                    deleteQuietly(runDir);
-                }
-                throw e;
-            }
+            List<DistillationStep.WeightedLoss> losses = createLosses(config, pair, opened.numClasses(), context);
+            checkDetections(losses, teacher);
             Map<String, Block> adapters = new LinkedHashMap<>();
             if (assistant != null) {
                 adapters.put("assistant", assistant.block());
@@ -124,7 +111,7 @@ public final class DistillationRun {
             }
             DistillationModel model = new DistillationModel(student, adapters);
             FeaturePartitioner partitioner = config.component(ComponentSlot.PARTITIONER)
-                    .map(c -> (FeaturePartitioner) c.create(context.withPair(pair).withInputLevels(
+                    .map(c -> c.create(FeaturePartitioner.class, context.withPair(pair).withInputLevels(
                             teacher.levels())))
                     .orElse(null);
             List<String> partitionLevels = partitioner == null ? List.of()
@@ -140,9 +127,11 @@ public final class DistillationRun {
                         student.headLevels().stream().map(FeatureLevel::name).toList(),
                         config.section(DistillSection.SECTION.prefix()).getDouble(DistillSection.ASSISTANT_WEIGHT)));
             }
+            session.openFolder(resume, force);
             TrainingRun.Outcome run = session.train(model, student, step, config.withoutDistillation(DISTILL_SECTIONS),
                     resume, "distill", log);
-            return summarise(run, opened.description(), teacherParameters(teacher));
+            return new Outcome(run, opened.description(), run.stepMeans().mean(DistillationStep.TEACHER_MS),
+                    run.stepMeans().mean(StepRecord.STEP_MS), teacherParameters(teacher));
         }
     }
 
@@ -190,14 +179,6 @@ public final class DistillationRun {
             chosen.add(n);
         }
         return chosen;
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try {
-            Directories.deleteRecursively(dir);
-        } catch (IOException e) {
-            // the refusal that brought us here is what the user needs to see
-        }
     }
 
     /** The pair the losses are sized from: every tap of both detectors and their head types. */
@@ -249,7 +230,7 @@ public final class DistillationRun {
         String name = ComponentSlot.ASSISTANT.typeKey() + " = " + c.get().type();
         DetectorHead head;
         try {
-            head = (DetectorHead) c.get().create(context.withInputLevels(student.headLevels()));
+            head = c.get().create(DetectorHead.class, context.withInputLevels(student.headLevels()));
         } catch (InvalidInputException e) {
             throw new InvalidInputException(name + ": " + e.getMessage(), e);
         }
@@ -287,7 +268,7 @@ public final class DistillationRun {
             String name = c.slot().prefix() + " (" + c.type() + ")";
             DistillationLoss loss;
             try {
-                loss = (DistillationLoss) c.create(context.withPair(pair));
+                loss = c.create(DistillationLoss.class, context.withPair(pair));
             } catch (InvalidInputException e) {
                 throw new InvalidInputException(name + ": " + e.getMessage(), e);
             }
@@ -320,21 +301,6 @@ public final class DistillationRun {
             n += p.getValue().getArray().size();
         }
         return n;
-    }
-
-    private static Outcome summarise(TrainingRun.Outcome run, String teacher, long teacherParameters) {
-        double teacherSum = 0;
-        double stepSum = 0;
-        int n = 0;
-        for (JsonObject o : MetricsLog.read(run.runDir().resolve(MetricsLog.STEPS))) {
-            if (o.has(DistillationStep.TEACHER_MS) && o.has("step_ms")) {
-                teacherSum += o.get(DistillationStep.TEACHER_MS).getAsDouble();
-                stepSum += o.get("step_ms").getAsDouble();
-                n++;
-            }
-        }
-        return new Outcome(run, teacher, n == 0 ? Double.NaN : teacherSum / n, n == 0 ? Double.NaN : stepSum / n,
-                teacherParameters);
     }
 
     /** One line on the teacher's cost, e.g. for the end of {@code hdkd distill}. */

@@ -11,6 +11,7 @@ import io.hdkd.core.io.Directories;
 import io.hdkd.core.plugin.ComponentRegistry;
 import io.hdkd.core.progress.ProgressBar;
 import io.hdkd.core.report.ComparisonReport;
+import io.hdkd.core.run.RunFolder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -106,8 +107,9 @@ public final class Quickstart {
         if (seeds.isEmpty()) {
             throw new InvalidInputException("quickstart: at least one student seed is needed");
         }
-        if (teacherRun != null && !Files.isRegularFile(teacherRun.resolve("eval.jsonl"))) {
-            throw new InvalidInputException("--teacher " + teacherRun + ": not a trained run folder (no eval.jsonl)");
+        if (teacherRun != null && !RunFolder.at(teacherRun).hasEvaluations()) {
+            throw new InvalidInputException("--teacher " + teacherRun + ": not a trained run folder (no "
+                    + RunFolder.EVALUATIONS + ")");
         }
         // Resolve every configuration before anything is written: a bad key fails in a second, not after the teacher.
         Path data = out.resolve("data");

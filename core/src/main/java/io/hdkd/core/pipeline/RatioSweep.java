@@ -6,6 +6,7 @@ import io.hdkd.core.config.ResolvedConfig;
 import io.hdkd.core.io.AtomicFiles;
 import io.hdkd.core.io.Directories;
 import io.hdkd.core.plugin.ComponentRegistry;
+import io.hdkd.core.run.RunFolder;
 import io.hdkd.core.util.Statistics;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -98,10 +99,8 @@ public final class RatioSweep {
         List<Entry> entries = new ArrayList<>();
         for (DistillSection.Ratio r : ratios) {
             Path dir = out.resolve(r.folderName());
-            List<com.google.gson.JsonObject> evals = io.hdkd.core.report.MetricsLog.read(
-                    dir.resolve(io.hdkd.core.report.MetricsLog.EVALS));
-            com.google.gson.JsonObject last = evals.isEmpty() ? null : evals.get(evals.size() - 1);
-            entries.add(new Entry(r, dir, metric(last, "AP"), metric(last, "AP50")));
+            Map<String, Double> last = RunFolder.at(dir).lastEvaluation().orElse(Map.of());
+            entries.add(new Entry(r, dir, last.getOrDefault("AP", Double.NaN), last.getOrDefault("AP50", Double.NaN)));
         }
         return writeTable(entries, out);
     }
@@ -116,10 +115,6 @@ public final class RatioSweep {
             names.add(r.folderName());
         }
         return names;
-    }
-
-    private static double metric(com.google.gson.JsonObject eval, String name) {
-        return eval != null && eval.has(name) ? eval.get(name).getAsDouble() : Double.NaN;
     }
 
     private static Result writeTable(List<Entry> entries, Path out) {

@@ -3,7 +3,6 @@ package io.hdkd.core.pipeline;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import com.google.gson.JsonObject;
 import io.hdkd.api.InvalidInputException;
 import io.hdkd.api.Options;
 import io.hdkd.core.config.ConfigFiles;
@@ -17,54 +16,76 @@ import io.hdkd.core.io.Directories;
 import io.hdkd.core.model.DetectorBlock;
 import io.hdkd.core.report.MetricsLog;
 import io.hdkd.core.report.TrainingReport;
+import io.hdkd.core.run.RunFolder;
 import io.hdkd.core.train.Trainer;
 import io.hdkd.core.train.TrainingData;
 import io.hdkd.core.train.TrainingListener;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What every run that trains a detector shares, {@code hdkd train} and {@code hdkd distill} alike: the run folder
- * contract (see {@link TrainingRun}), the device, the data and its loader, and the trainer around a step function,
- * with metrics, progress, checkpoints, resume and the NaN guard, up to the saved model and the report. The runs differ
- * only in what they build and what one step computes.
+ * ({@link RunFolder}), the device, the data and its loader, and the trainer around a step function, with metrics,
+ * progress, checkpoints, resume and the NaN guard, up to the saved model and the report. The runs differ only in
+ * what they build and what one step computes.
+ *
+ * <p>Two phases: {@link #start} prepares what creating components needs (device, manager, loader settings, the class
+ * count) without writing anything; the run creates every component; then {@link #openFolder} writes the run folder
+ * and loads the data. A component that refuses its configuration so leaves no folder behind.
  */
 final class RunSession implements AutoCloseable {
 
-    static final String CONFIG = "config.properties";
-
     private final ResolvedConfig config;
-    private final Path runDir;
+    private final RunFolder folder;
     private final Options trainOptions;
+    private final Options datasetOptions;
     private final Device device;
-    private final DatasetSection.Splits data;
     private final LoaderConfig loaderConfig;
+    private final AugmentConfig augment;
     private final NDManager manager;
-    private final DetectionLoader loader;
+    private final int numClasses;
+    /** Read by {@link #start} for a dataset on disk; generated into the folder by {@link #openFolder} if synthetic. */
+    private DatasetSection.Splits data;
+    private DetectionLoader loader;
     private boolean closed;
 
     private RunSession(ResolvedConfig config, Path runDir) {
         this.config = config;
-        this.runDir = runDir;
-        long seed = config.seed();
+        this.folder = RunFolder.at(runDir);
         this.trainOptions = config.section(TrainSection.SECTION.prefix());
+        this.datasetOptions = config.section(DatasetSection.SECTION.prefix());
         this.device = TrainSection.device(trainOptions);
-        this.data = DatasetSection.load(config.section(DatasetSection.SECTION.prefix()), runDir, seed);
         LoaderConfig lc = LoaderConfig.fromOptions(config.section(LoaderConfig.SECTION));
-        this.loaderConfig = lc.withSeed(Pipelines.loaderSeed(seed, lc.seed()));
-        AugmentConfig augment = AugmentConfig.fromOptions(config.section(AugmentConfig.SECTION));
+        this.loaderConfig = lc.withSeed(Pipelines.loaderSeed(config.seed(), lc.seed()));
+        this.augment = AugmentConfig.fromOptions(config.section(AugmentConfig.SECTION));
+        // Reading a dataset on disk writes nothing; synthetic scenes have a fixed class list.
+        this.data = DatasetSection.isSynthetic(datasetOptions) ? null
+                : DatasetSection.load(datasetOptions, runDir, config.seed());
+        this.numClasses = data == null ? DatasetSection.SYNTHETIC_CLASSES : data.train().numClasses();
         this.manager = NDManager.newBaseManager(device);
-        this.loader = new DetectionLoader(data.train(), augment, loaderConfig);
     }
 
-    /** Prepares the run folder (see {@link #prepareRunDir}), then reads (or generates) the data. */
-    static RunSession open(ResolvedConfig config, Path runDir, boolean resume, boolean force) {
-        prepareRunDir(runDir, config, resume, force);
+    /** What creating the run's components needs, with nothing written: see {@link #openFolder}. */
+    static RunSession start(ResolvedConfig config, Path runDir) {
         return new RunSession(config, runDir);
+    }
+
+    /**
+     * Prepares the run folder (see {@link #prepareRunDir}), then reads (or generates into it) the data. Called once
+     * every component of the run exists.
+     */
+    void openFolder(boolean resume, boolean force) {
+        prepareRunDir(folder.dir(), config, resume, force);
+        if (data == null) {
+            data = DatasetSection.load(datasetOptions, folder.dir(), config.seed());
+            if (data.train().numClasses() != numClasses) {
+                throw new IllegalStateException("synthetic scenes have " + data.train().numClasses()
+                        + " classes, expected " + numClasses);
+            }
+        }
+        loader = new DetectionLoader(data.train(), augment, loaderConfig);
     }
 
     /**
@@ -72,10 +93,11 @@ final class RunSession implements AutoCloseable {
      * this same configuration.
      */
     static void prepareRunDir(Path runDir, ResolvedConfig config, boolean resume, boolean force) {
-        Path stored = runDir.resolve(CONFIG);
+        RunFolder folder = RunFolder.at(runDir);
+        Path stored = folder.config();
         if (resume) {
-            if (!Files.isRegularFile(stored)) {
-                throw new InvalidInputException("--resume: " + runDir + " holds no run (no " + CONFIG + ")");
+            if (!folder.holdsRun()) {
+                throw new InvalidInputException("--resume: " + runDir + " holds no run (no " + RunFolder.CONFIG + ")");
             }
             Map<String, String> before = ConfigFiles.read(stored);
             for (Map.Entry<String, String> e : config.asMap().entrySet()) {
@@ -101,15 +123,20 @@ final class RunSession implements AutoCloseable {
         return manager;
     }
 
+    /** The classes of the run's data, known before the data are loaded. */
+    int numClasses() {
+        return numClasses;
+    }
+
+    /** The data; loaded by {@link #openFolder}. */
     DatasetSection.Splits data() {
-        return data;
+        return requireOpen(data);
     }
 
     LoaderConfig loaderConfig() {
         return loaderConfig;
     }
 
-    /** The configured detector ({@code model.*}), initialised from the run's seed, for this run's classes. */
     /** The shapes of the feature maps {@code detector}'s head reads, for a batch of one at the loader's size. */
     ai.djl.ndarray.types.Shape[] featureShapes(DetectorBlock detector) {
         ai.djl.ndarray.types.Shape[] shapes = detector.backbone().block().getOutputShapes(
@@ -118,8 +145,16 @@ final class RunSession implements AutoCloseable {
         return detector.neck() == null ? shapes : detector.neck().block().getOutputShapes(shapes);
     }
 
+    /** The configured detector ({@code model.*}), initialised from the run's seed, for this run's classes. */
     DetectorBlock buildDetector() {
-        return DetectorBuilder.build(config, data.train().numClasses(), loaderConfig.size(), device, manager);
+        return DetectorBuilder.build(config, numClasses, loaderConfig.size(), device, manager);
+    }
+
+    private <T> T requireOpen(T loaded) {
+        if (loaded == null) {
+            throw new IllegalStateException("the run folder is not open yet: openFolder comes first");
+        }
+        return loaded;
     }
 
     /**
@@ -132,29 +167,21 @@ final class RunSession implements AutoCloseable {
      */
     TrainingRun.Outcome train(Block trained, DetectorBlock detector, Trainer.StepFunction step, ResolvedConfig savedConfig,
             boolean resume, String label, PrintStream log) {
+        DetectionLoader batches = requireOpen(loader);
         Trainer.Evaluation evaluation = epoch -> {
             Evaluation.Result r = Evaluation.run(detector, data.val(), loaderConfig, manager, false);
-            CocoResults.write(runDir.resolve("eval/detections_val.json"), r.detections());
+            CocoResults.write(folder.valDetections(), r.detections());
             return r.metrics();
         };
-        List<TrainingListener> listeners = List.of(new MetricsLog(runDir), new ProgressListener(label, log));
-        Trainer trainer = new Trainer(trained, manager, step, TrainingData.of(loader),
+        List<TrainingListener> listeners = List.of(new MetricsLog(folder.dir()), new ProgressListener(label, log));
+        Trainer trainer = new Trainer(trained, manager, step, TrainingData.of(batches),
                 TrainSection.optimizer(trainOptions, manager),
-                TrainSection.schedule(trainOptions, loader.batchesPerEpoch()),
-                TrainSection.settings(trainOptions, config.toProperties()), runDir, evaluation, listeners);
-        if (resume) {
-            trainer.resume();
-        } else {
-            trainer.train();
-        }
-        SavedModel.save(runDir.resolve(SavedModel.DIR), detector, savedConfig, data.train().categories());
-        List<JsonObject> evals = MetricsLog.read(runDir.resolve(MetricsLog.EVALS));
-        Map<String, Double> last = new LinkedHashMap<>();
-        if (!evals.isEmpty()) {
-            evals.get(evals.size() - 1).entrySet().forEach(e -> last.put(e.getKey(), e.getValue().getAsDouble()));
-        }
-        Path report = TrainingReport.write(runDir, "hdkd " + label + ": " + runDir.getFileName());
-        return new TrainingRun.Outcome(runDir, last, report);
+                TrainSection.schedule(trainOptions, batches.batchesPerEpoch()),
+                TrainSection.settings(trainOptions, config.toProperties()), folder.dir(), evaluation, listeners);
+        Trainer.Result result = resume ? trainer.resume() : trainer.train();
+        SavedModel.save(folder.model(), detector, savedConfig, data.train().categories());
+        Path report = TrainingReport.write(folder.dir(), "hdkd " + label + ": " + folder.dir().getFileName());
+        return new TrainingRun.Outcome(folder.dir(), result.finalMetrics(), report, result.stepMeans());
     }
 
     @Override
@@ -164,7 +191,9 @@ final class RunSession implements AutoCloseable {
         }
         closed = true;
         try {
-            loader.close();
+            if (loader != null) {
+                loader.close();
+            }
         } finally {
             manager.close();
         }

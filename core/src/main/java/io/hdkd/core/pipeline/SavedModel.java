@@ -9,7 +9,6 @@ import com.google.gson.JsonObject;
 import io.hdkd.api.InvalidInputException;
 import io.hdkd.core.config.ConfigFiles;
 import io.hdkd.core.config.ConfigResolver;
-import io.hdkd.core.config.ConfigSchema;
 import io.hdkd.core.config.ResolvedConfig;
 import io.hdkd.core.data.Category;
 import io.hdkd.core.data.loader.LoaderConfig;
@@ -17,6 +16,7 @@ import io.hdkd.core.io.AtomicFiles;
 import io.hdkd.core.io.Directories;
 import io.hdkd.core.model.DetectorBlock;
 import io.hdkd.core.plugin.ComponentRegistry;
+import io.hdkd.core.run.RunFolder;
 import io.hdkd.core.train.Checkpoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,7 +35,6 @@ import java.util.Map;
  */
 public final class SavedModel {
 
-    public static final String DIR = "model";
     static final String PARAMS = "model.params";
     static final String CONFIG = "config.properties";
     static final String CATEGORIES = "categories.json";
@@ -86,7 +85,8 @@ public final class SavedModel {
      */
     public static Loaded load(Path path, ComponentRegistry registry, Device device, NDManager manager,
             Map<String, String> overrides) {
-        Path dir = Files.isDirectory(path.resolve(DIR)) ? path.resolve(DIR) : path;
+        Path inRun = RunFolder.at(path).model();
+        Path dir = Files.isDirectory(inRun) ? inRun : path;
         for (String f : List.of(PARAMS, CONFIG, CATEGORIES)) {
             if (!Files.isRegularFile(dir.resolve(f))) {
                 throw new InvalidInputException(path + " holds no trained model (no " + dir.resolve(f)

@@ -1,6 +1,5 @@
 package io.hdkd.core.report;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.hdkd.api.InvalidInputException;
 import io.hdkd.core.data.Category;
@@ -11,6 +10,7 @@ import io.hdkd.core.eval.CocoDetection;
 import io.hdkd.core.eval.CocoResults;
 import io.hdkd.core.io.AtomicFiles;
 import io.hdkd.core.predict.DetectionPainter;
+import io.hdkd.core.run.RunFolder;
 import io.hdkd.core.util.Statistics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -133,7 +132,7 @@ public final class ComparisonReport {
         html.append(lossChart(models).render(620, 340));
         html.append(apChart(models).render(620, 340));
         Run distilled = c.seeds().get(0).distilled();
-        html.append(TrainingReport.lossChart(MetricsLog.read(distilled.dir().resolve(MetricsLog.STEPS)),
+        html.append(TrainingReport.lossChart(RunFolder.at(distilled.dir()).stepRecords(),
                 "Loss terms of " + distilled.label() + " (moving average)").render(620, 340));
         html.append("</div>");
         html.append(samples(c, val, sampleImages));
@@ -141,26 +140,20 @@ public final class ComparisonReport {
         for (Run r : models) {
             html.append("<li>").append(SvgChart.escape(r.label())).append(": <code>")
                     .append(SvgChart.escape(r.dir().toString())).append("</code> (")
-                    .append(link(file, r.dir().resolve(TrainingReport.FILE))).append(")</li>");
+                    .append(link(file, RunFolder.at(r.dir()).report())).append(")</li>");
         }
         html.append("</ul></body></html>\n");
         AtomicFiles.writeString(file, html.toString());
         return file;
     }
 
-    /** The last evaluation of a run: its {@code eval.jsonl}'s last line. */
+    /**
+     * The last evaluation of a run: its {@code eval.jsonl}'s last line.
+     *
+     * @throws InvalidInputException naming the file if the run has none
+     */
     public static Map<String, Double> finalMetrics(Run run) {
-        Path evals = run.dir().resolve(MetricsLog.EVALS);
-        List<JsonObject> lines = MetricsLog.read(evals);
-        if (lines.isEmpty()) {
-            throw new InvalidInputException(evals + ": no evaluation of " + run.label() + " (expected the run's "
-                    + MetricsLog.EVALS + " with at least one line)");
-        }
-        Map<String, Double> out = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonElement> e : lines.get(lines.size() - 1).entrySet()) {
-            out.put(e.getKey(), e.getValue().getAsDouble());
-        }
-        return out;
+        return RunFolder.at(run.dir()).requireLastEvaluation(run.label());
     }
 
     private static List<Run> models(Comparison c) {
@@ -237,7 +230,7 @@ public final class ComparisonReport {
     private static SvgChart lossChart(List<Run> models) {
         SvgChart chart = new SvgChart("Training loss, total (moving average)", "epoch", true);
         for (Run r : models) {
-            List<JsonObject> steps = MetricsLog.read(r.dir().resolve(MetricsLog.STEPS));
+            List<JsonObject> steps = RunFolder.at(r.dir()).stepRecords();
             if (steps.isEmpty()) {
                 continue;
             }
@@ -259,7 +252,7 @@ public final class ComparisonReport {
     private static SvgChart apChart(List<Run> models) {
         SvgChart chart = new SvgChart("Validation AP", "epoch", false);
         for (Run r : models) {
-            for (JsonObject o : MetricsLog.read(r.dir().resolve(MetricsLog.EVALS))) {
+            for (JsonObject o : RunFolder.at(r.dir()).evaluationRecords()) {
                 if (o.has("AP") && o.has("epoch")) {
                     chart.add(r.label(), o.get("epoch").getAsDouble(), o.get("AP").getAsDouble());
                 }
@@ -282,7 +275,7 @@ public final class ComparisonReport {
         List<Map<Long, List<CocoDetection>>> byImage = new ArrayList<>();
         for (Run r : drawn) {
             Map<Long, List<CocoDetection>> m = new HashMap<>();
-            for (CocoDetection d : CocoResults.read(r.dir().resolve("eval/detections_val.json"))) {
+            for (CocoDetection d : CocoResults.read(RunFolder.at(r.dir()).valDetections())) {
                 if (d.score() >= DRAW_SCORE) {
                     m.computeIfAbsent(d.imageId(), k -> new ArrayList<>()).add(d);
                 }

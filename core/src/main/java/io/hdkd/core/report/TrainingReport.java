@@ -2,6 +2,7 @@ package io.hdkd.core.report;
 
 import com.google.gson.JsonObject;
 import io.hdkd.core.io.AtomicFiles;
+import io.hdkd.core.run.RunFolder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,14 +15,13 @@ import java.util.Map;
  */
 public final class TrainingReport {
 
-    public static final String FILE = "report.html";
-
     private TrainingReport() {}
 
     /** Writes {@code runDir/report.html} from {@code runDir}'s metrics files and returns its path. */
     public static Path write(Path runDir, String title) {
-        List<JsonObject> steps = MetricsLog.read(runDir.resolve(MetricsLog.STEPS));
-        List<JsonObject> evals = MetricsLog.read(runDir.resolve(MetricsLog.EVALS));
+        RunFolder folder = RunFolder.at(runDir);
+        List<JsonObject> steps = folder.stepRecords();
+        List<JsonObject> evals = folder.evaluationRecords();
         StringBuilder html = new StringBuilder();
         html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").append(SvgChart.escape(title))
                 .append("</title><style>body{font-family:sans-serif;margin:24px;color:#222}"
@@ -37,9 +37,9 @@ public final class TrainingReport {
         }
         html.append("</div>");
         html.append(evalTable(evals));
-        html.append("<p>Data: <code>").append(MetricsLog.STEPS).append("</code>, <code>").append(MetricsLog.EVALS)
+        html.append("<p>Data: <code>").append(RunFolder.STEPS).append("</code>, <code>").append(RunFolder.EVALUATIONS)
                 .append("</code> in this folder.</p></body></html>\n");
-        Path out = runDir.resolve(FILE);
+        Path out = folder.report();
         AtomicFiles.writeString(out, html.toString());
         return out;
     }

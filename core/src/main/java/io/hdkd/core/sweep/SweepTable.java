@@ -1,8 +1,8 @@
 package io.hdkd.core.sweep;
 
-import com.google.gson.JsonObject;
+import io.hdkd.api.InvalidInputException;
 import io.hdkd.core.io.AtomicFiles;
-import io.hdkd.core.report.MetricsLog;
+import io.hdkd.core.run.RunFolder;
 import io.hdkd.core.util.Statistics;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,12 +71,12 @@ public final class SweepTable {
             METRICS.forEach(m -> values.put(m, new ArrayList<>()));
             List<String> failed = new ArrayList<>();
             for (SweepOutcome o : e.getValue()) {
-                JsonObject last = o.succeeded() ? lastEvaluation(out.resolve(o.run().name())) : null;
-                if (last == null || !METRICS.stream().allMatch(last::has)) {
+                Map<String, Double> last = o.succeeded() ? lastEvaluation(out.resolve(o.run().name())) : null;
+                if (last == null || !last.keySet().containsAll(METRICS)) {
                     failed.add(o.run().name());
                     continue;
                 }
-                METRICS.forEach(m -> values.get(m).add(last.get(m).getAsDouble()));
+                METRICS.forEach(m -> values.get(m).add(last.get(m)));
             }
             rows.add(new Row(e.getKey(), e.getValue().size(), values, failed));
         }
@@ -89,9 +89,13 @@ public final class SweepTable {
         return new SweepTable(grid, rows);
     }
 
-    private static JsonObject lastEvaluation(Path runDir) {
-        List<JsonObject> evals = MetricsLog.read(runDir.resolve(MetricsLog.EVALS));
-        return evals.isEmpty() ? null : evals.get(evals.size() - 1);
+    /** The run's last evaluation; null if it has none or its file is damaged (the run then counts as failed). */
+    private static Map<String, Double> lastEvaluation(Path runDir) {
+        try {
+            return RunFolder.at(runDir).lastEvaluation().orElse(null);
+        } catch (InvalidInputException damaged) {
+            return null;
+        }
     }
 
     /** Writes {@code results.csv} and {@code results.html} into {@code out}, atomically. */

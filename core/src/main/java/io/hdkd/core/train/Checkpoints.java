@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import io.hdkd.api.InvalidInputException;
 import io.hdkd.core.io.AtomicFiles;
 import io.hdkd.core.io.Directories;
+import io.hdkd.core.run.RunFolder;
 import io.hdkd.core.train.optim.Optimizer;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -40,7 +41,8 @@ public final class Checkpoints {
     static final String OPTIMIZER_FILE = "optimizer.ndlist";
     static final String STATE_FILE = "state.json";
     static final String CONFIG_FILE = "config.properties";
-    private static final String LATEST = "latest";
+    /** The file in {@code checkpoints/} naming the latest checkpoint. */
+    public static final String LATEST = "latest";
     private static final java.util.regex.Pattern CKPT_NAME = java.util.regex.Pattern.compile("ckpt-\\d{8,19}");
 
     private final Path dir;
@@ -51,7 +53,7 @@ public final class Checkpoints {
      * @param keep how many checkpoints to keep (older ones are deleted after a new one is complete), at least 1
      */
     public Checkpoints(Path runDir, int keep) {
-        this.dir = runDir.resolve("checkpoints");
+        this.dir = RunFolder.at(runDir).checkpoints();
         this.keep = Math.max(1, keep);
     }
 

@@ -11,10 +11,13 @@ import ai.djl.util.Pair;
 import io.hdkd.api.InvalidInputException;
 import io.hdkd.api.LossTerms;
 import io.hdkd.core.data.loader.DetectionBatch;
+import io.hdkd.core.run.RunFolder;
+import io.hdkd.core.run.StepMeans;
 import io.hdkd.core.train.optim.Gradients;
 import io.hdkd.core.train.optim.Optimizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +63,17 @@ public final class Trainer {
     public record Settings(int epochs, int checkpointEverySteps, int keepCheckpoints, int evalEveryEpochs,
             double gradClipNorm, String resolvedConfig) {}
 
+    /**
+     * How a run ended, over the whole run (the steps and evaluations before a resume included), so that no caller
+     * re-reads the metrics files.
+     *
+     * @param state where the run stands
+     * @param finalMetrics the last evaluation as its {@code eval.jsonl} line has it (epoch from 1, step, metrics);
+     *     empty if the run was never evaluated
+     * @param stepMeans the mean of every per-step number ({@code step_ms}, {@code teacher_ms}, ...)
+     */
+    public record Result(TrainingState state, Map<String, Double> finalMetrics, StepMeans stepMeans) {}
+
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
     private final Block model;
@@ -70,6 +84,7 @@ public final class Trainer {
     private final LrSchedule schedule;
     private final Settings settings;
     private final Checkpoints checkpoints;
+    private final RunFolder folder;
     private final Evaluation evaluation;
     private final List<TrainingListener> listeners;
     /** Consecutive steps whose gradients were not finite (their updates were skipped). */
@@ -88,6 +103,7 @@ public final class Trainer {
         this.schedule = schedule;
         this.settings = settings;
         this.checkpoints = new Checkpoints(runDir, settings.keepCheckpoints());
+        this.folder = RunFolder.at(runDir);
         this.evaluation = evaluation;
         this.listeners = List.copyOf(listeners);
     }
@@ -108,12 +124,12 @@ public final class Trainer {
     }
 
     /** Trains from the start. */
-    public TrainingState train() {
+    public Result train() {
         return run(TrainingState.start());
     }
 
     /** Continues from the latest checkpoint; from the start if there is none. */
-    public TrainingState resume() {
+    public Result resume() {
         List<String> problems = new ArrayList<>();
         List<Path> candidates = checkpoints.candidates(problems);
         if (candidates.isEmpty() && problems.isEmpty()) {
@@ -135,10 +151,23 @@ public final class Trainer {
                 + String.join("; ", problems) + "; start over with --force");
     }
 
-    private TrainingState run(TrainingState from) {
+    private Result run(TrainingState from) {
         List<Parameter> params = trainableParameters(model);
         int perEpoch = data.batchesPerEpoch();
         int totalSteps = settings.epochs() * perEpoch;
+        // A resumed run's result covers the steps and evaluations up to its checkpoint too: read before the listeners
+        // start (the metrics log drops what lies after the checkpoint).
+        StepMeans stepMeans = new StepMeans();
+        Map<String, Double> finalMetrics = new LinkedHashMap<>();
+        if (from.step() > 0) {
+            for (Map<String, Double> s : folder.stepValuesUpTo(from.step())) {
+                stepMeans.add(s);
+            }
+            List<Map<String, Double>> evals = folder.evaluationValuesUpTo(from.step());
+            if (!evals.isEmpty()) {
+                finalMetrics.putAll(evals.get(evals.size() - 1));
+            }
+        }
         listeners.forEach(l -> l.onStart(from, totalSteps));
         ParameterStore ps = new ParameterStore(manager, false);
         ManagerGrowthWatch growth = new ManagerGrowthWatch(manager);
@@ -158,6 +187,7 @@ public final class Trainer {
                         LOG.warn(grew);
                     }
                     state = new TrainingState(epoch, b + 1, state.step() + 1);
+                    stepMeans.add(record.values());
                     for (TrainingListener l : listeners) {
                         l.onStep(record);
                     }
@@ -174,13 +204,15 @@ public final class Trainer {
                 Map<String, Double> metrics = evaluation.evaluate(epoch);
                 long step = state.step();
                 int e = epoch;
+                finalMetrics.clear();
+                StepRecord.evaluationValues(e, step, metrics).forEach((k, v) -> finalMetrics.put(k, v.doubleValue()));
                 listeners.forEach(l -> l.onEvaluation(e, step, metrics));
             }
             save(state);
         }
         TrainingState end = state;
         listeners.forEach(l -> l.onEnd(end));
-        return state;
+        return new Result(end, Collections.unmodifiableMap(finalMetrics), stepMeans);
     }
 
     private StepRecord step(ParameterStore ps, List<Parameter> params, DetectionBatch batch, int epoch, int b,

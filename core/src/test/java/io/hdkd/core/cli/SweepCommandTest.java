@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.JsonObject;
-import io.hdkd.core.report.MetricsLog;
+import io.hdkd.core.run.RunFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -117,7 +117,7 @@ class SweepCommandTest {
     }
 
     private static double lastAp(Path run) {
-        List<JsonObject> evals = MetricsLog.read(run.resolve(MetricsLog.EVALS));
+        List<JsonObject> evals = RunFolder.at(run).evaluationRecords();
         return evals.get(evals.size() - 1).get("AP").getAsDouble();
     }
 }

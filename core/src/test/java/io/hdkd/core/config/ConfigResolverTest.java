@@ -8,6 +8,7 @@ import io.hdkd.api.InvalidInputException;
 import io.hdkd.api.OptionSpec;
 import io.hdkd.api.TrainingProgress;
 import io.hdkd.api.WeightSchedule;
+import io.hdkd.core.pipeline.Pipelines;
 import io.hdkd.core.plugin.ComponentRegistry;
 import io.hdkd.core.plugin.PluginManager;
 import java.io.IOException;
@@ -34,7 +35,7 @@ class ConfigResolverTest {
     }
 
     private static ResolvedConfig resolve(Map<String, String> keys) {
-        return new ConfigResolver(registry, ConfigSchema.standard()).resolve(keys);
+        return new ConfigResolver(registry, Pipelines.schema()).resolve(keys);
     }
 
     private static ResolvedConfig resolve(String... keyValues) {
@@ -228,13 +229,13 @@ class ConfigResolverTest {
 
     @Test
     void sectionsCanBeAddedWithoutTouchingTheResolver() {
-        ConfigSchema schema = ConfigSchema.standard()
+        ConfigSchema schema = Pipelines.schema()
                 .with(new ConfigSection("extra", List.of(OptionSpec.integer("rounds", 12, "Rounds."))));
         ResolvedConfig c = new ConfigResolver(registry, schema).resolve(Map.of("extra.rounds", "3"));
         assertThat(c.section("extra").getInt("rounds")).isEqualTo(3);
         assertThatThrownBy(() -> new ConfigResolver(registry, schema).resolve(Map.of("extra.round", "3")))
                 .hasMessage("unknown key extra.round; did you mean extra.rounds?");
-        assertThatThrownBy(() -> ConfigSchema.standard().with(new ConfigSection("model.backbone", List.of())))
+        assertThatThrownBy(() -> Pipelines.schema().with(new ConfigSection("model.backbone", List.of())))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

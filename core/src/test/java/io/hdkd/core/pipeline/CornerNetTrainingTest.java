@@ -14,7 +14,7 @@ import io.hdkd.core.eval.CocoStats;
 import io.hdkd.core.model.DetectorBlock;
 import io.hdkd.core.plugin.ComponentRegistry;
 import io.hdkd.core.plugin.PluginManager;
-import io.hdkd.core.report.MetricsLog;
+import io.hdkd.core.run.RunFolder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +51,7 @@ class CornerNetTrainingTest {
                 .isGreaterThan(untrained.get("AP") + 0.01);
 
         // CornerNet's own loss terms reach the metrics log.
-        List<JsonObject> steps = MetricsLog.read(run.resolve(MetricsLog.STEPS));
+        List<JsonObject> steps = RunFolder.at(run).stepRecords();
         assertThat(steps).hasSize(10 * 12);
         assertThat(steps.get(0).keySet()).contains("loss_heatmap", "loss_pull", "loss_push", "loss_offset");
 

@@ -7,7 +7,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import io.hdkd.api.InvalidInputException;
-import io.hdkd.core.config.ConfigFiles;
 import io.hdkd.core.config.ConfigResolver;
 import io.hdkd.core.config.ResolvedConfig;
 import io.hdkd.core.data.coco.BoxPolicy;
@@ -17,12 +16,11 @@ import io.hdkd.core.distill.Normalization;
 import io.hdkd.core.model.DetectorBlock;
 import io.hdkd.core.plugin.ComponentRegistry;
 import io.hdkd.core.plugin.PluginManager;
-import io.hdkd.core.report.MetricsLog;
-import java.io.PrintStream;
+import io.hdkd.core.run.RunFolder;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +91,7 @@ class DistillationRunTest {
         LoaderConfig loader = LoaderConfig.fromOptions(config.section(LoaderConfig.SECTION));
         try (NDManager m = NDManager.newBaseManager()) {
             DetectorBlock d = DetectorBuilder.build(config, splits.train().numClasses(), loader.size(), Device.cpu(), m);
-            SavedModel.save(dir.resolve(SavedModel.DIR), d, config, splits.train().categories());
+            SavedModel.save(RunFolder.at(dir).model(), d, config, splits.train().categories());
         }
         return dir;
     }
@@ -124,7 +122,7 @@ class DistillationRunTest {
         ResolvedConfig config = resolve(with(sameHead(retinaTeacher), "train.epochs", "2"));
         DistillationRun.Outcome o = DistillationRun.distill(config, registry, run, false, false, QUIET);
 
-        List<JsonObject> steps = MetricsLog.read(run.resolve(MetricsLog.STEPS));
+        List<JsonObject> steps = RunFolder.at(run).stepRecords();
         assertThat(steps).hasSize(6);
         for (JsonObject s : steps) {
             assertThat(s.keySet()).contains("loss_kd_kl", "loss_kd_pkd", "loss_task_cls", "teacher_ms", "step_ms");
@@ -153,7 +151,7 @@ class DistillationRunTest {
         Path ckpts = run.resolve("checkpoints");
         Files.writeString(ckpts.resolve("latest"), "ckpt-00000003\n");
         DistillationRun.distill(config, registry, run, true, false, QUIET);
-        List<JsonObject> again = MetricsLog.read(run.resolve(MetricsLog.STEPS));
+        List<JsonObject> again = RunFolder.at(run).stepRecords();
         assertThat(again).extracting(s -> s.get("step").getAsLong()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
         for (int i = 0; i < 3; i++) {
             assertThat(again.get(i).get("loss").getAsDouble()).isEqualTo(steps.get(i).get("loss").getAsDouble());
@@ -165,7 +163,7 @@ class DistillationRunTest {
     void resnextTeacherDistilsIntoANarrowResnet18(@TempDir Path tmp) {
         DistillationRun.Outcome o = DistillationRun.distill(resolve(with(sameHead(resnextTeacher))), registry,
                 tmp.resolve("run"), false, false, QUIET);
-        assertThat(MetricsLog.read(tmp.resolve("run").resolve(MetricsLog.STEPS))).hasSize(3)
+        assertThat(RunFolder.at(tmp.resolve("run")).stepRecords()).hasSize(3)
                 .allSatisfy(s -> assertThat(s.get("loss_kd_pkd").getAsDouble()).isPositive());
         assertThat(o.teacher()).contains("resnext50_32x4d");
     }
@@ -182,7 +180,7 @@ class DistillationRunTest {
         DistillationRun.distill(resolve(keys), registry, run, false, false, new PrintStream(log, true));
         assertThat(log.toString()).contains("distill.partitioner.type splits [p3, p4, p5] into 3 subspaces, "
                 + "re-clustered every 2 step(s)");
-        List<JsonObject> steps = MetricsLog.read(run.resolve(MetricsLog.STEPS));
+        List<JsonObject> steps = RunFolder.at(run).stepRecords();
         assertThat(steps).hasSize(3).allSatisfy(s -> {
             assertThat(s.get("loss_kd_hdkd").getAsDouble()).isPositive().isFinite();
             // Row 0 of the learned K x K combination: a softmax, so its weights add up to 1.
@@ -215,7 +213,7 @@ class DistillationRunTest {
                 "distill.losses", "pkd, cwd", "distill.loss.pkd.type", "pkd", "distill.loss.pkd.levels", "p3, p4, p5",
                 "distill.loss.cwd.type", "cwd", "distill.loss.cwd.levels", "p3");
         DistillationRun.distill(resolve(keys), registry, tmp.resolve("run"), false, false, QUIET);
-        List<JsonObject> steps = MetricsLog.read(tmp.resolve("run").resolve(MetricsLog.STEPS));
+        List<JsonObject> steps = RunFolder.at(tmp.resolve("run")).stepRecords();
         assertThat(steps).hasSize(3).allSatisfy(s -> assertThat(s.keySet()).contains("loss_kd_pkd", "loss_kd_cwd"));
         assertThat(steps).allSatisfy(s -> assertThat(Double.isFinite(s.get("loss").getAsDouble())).isTrue());
 
@@ -238,7 +236,7 @@ class DistillationRunTest {
         java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
         DistillationRun.distill(resolve(keys), registry, run, false, false, new PrintStream(log, true));
         assertThat(log.toString()).contains("distill: assistant retinanet head on the student's [p3, p4, p5]");
-        List<JsonObject> steps = MetricsLog.read(run.resolve(MetricsLog.STEPS));
+        List<JsonObject> steps = RunFolder.at(run).stepRecords();
         assertThat(steps).hasSize(3).allSatisfy(s -> {
             assertThat(s.keySet()).contains("loss_task_heatmap", "loss_assistant_cls", "loss_assistant_box",
                     "loss_kd_kl");
@@ -268,7 +266,7 @@ class DistillationRunTest {
         DistillationRun.Outcome o = DistillationRun.distill(resolve(keys), registry, tmp.resolve("run"), false, false,
                 QUIET);
         assertThat(o.teacher()).startsWith("ONNX model");
-        assertThat(MetricsLog.read(tmp.resolve("run").resolve(MetricsLog.STEPS))).hasSize(3)
+        assertThat(RunFolder.at(tmp.resolve("run")).stepRecords()).hasSize(3)
                 .allSatisfy(s -> assertThat(s.keySet()).contains("loss_kd_pkd", "teacher_ms"));
     }
 

@@ -13,7 +13,7 @@ import io.hdkd.core.data.loader.LoaderConfig;
 import io.hdkd.core.model.DetectorBlock;
 import io.hdkd.core.plugin.ComponentRegistry;
 import io.hdkd.core.plugin.PluginManager;
-import io.hdkd.core.report.MetricsLog;
+import io.hdkd.core.run.RunFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,7 +62,7 @@ class TrainingRunTest {
                 "eval/detections_val.json", "model/model.params", "model/config.properties", "model/categories.json")) {
             assertThat(run.resolve(f)).as(f).isRegularFile();
         }
-        assertThat(MetricsLog.read(run.resolve(MetricsLog.STEPS))).hasSize(10 * 12);
+        assertThat(RunFolder.at(run).stepRecords()).hasSize(10 * 12);
         assertThat(Files.readString(run.resolve("report.html"))).contains("<svg").contains("AP50");
 
         // The saved model alone reproduces the run's final evaluation.

@@ -13,6 +13,7 @@ import io.hdkd.core.data.synth.SynthDatasetWriter;
 import io.hdkd.core.data.synth.SynthPreset;
 import io.hdkd.core.eval.CocoDetection;
 import io.hdkd.core.eval.CocoResults;
+import io.hdkd.core.run.RunFolder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,8 +45,8 @@ class ComparisonReportTest {
             }
             steps.append("}\n");
         }
-        Files.writeString(dir.resolve(MetricsLog.STEPS), steps.toString(), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve(MetricsLog.EVALS), String.format(Locale.ROOT,
+        Files.writeString(dir.resolve(RunFolder.STEPS), steps.toString(), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(RunFolder.EVALUATIONS), String.format(Locale.ROOT,
                 "{\"epoch\":2,\"step\":10,\"AP\":%.4f,\"AP50\":0.3,\"AP75\":0.1,\"APs\":-1.0,\"APm\":0.05,\"APl\":0.2}\n"
                         + "{\"epoch\":4,\"step\":20,\"AP\":%.4f,\"AP50\":0.6,\"AP75\":0.4,\"APs\":-1.0,\"APm\":0.25,"
                         + "\"APl\":0.5}\n", finalAp / 2, finalAp), StandardCharsets.UTF_8);
@@ -152,13 +153,13 @@ class ComparisonReportTest {
     void aRunWithoutEvaluationIsNamed() throws IOException {
         DetectionDataset val = val();
         ComparisonReport.Run teacher = run("teacher", 0.5, val, List.of());
-        Files.delete(teacher.dir().resolve(MetricsLog.EVALS));
+        Files.delete(teacher.dir().resolve(RunFolder.EVALUATIONS));
         ComparisonReport.Comparison c = new ComparisonReport.Comparison("t", "", teacher, List.of(
                 new ComparisonReport.Seed(1, run("alone", 0.3, val, List.of()), run("kd", 0.4, val, List.of()))));
 
         assertThatThrownBy(() -> ComparisonReport.write(tmp.resolve("r.html"), c, val, 1))
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining(teacher.dir().resolve(MetricsLog.EVALS).toString())
+                .hasMessageContaining(teacher.dir().resolve(RunFolder.EVALUATIONS).toString())
                 .hasMessageContaining("teacher");
         assertThat(tmp.resolve("r.html")).doesNotExist();
     }

@@ -129,7 +129,7 @@ class CheckpointFaultsTest {
         assertThat(warnings).singleElement().asString().contains("latest");
 
         Block resumed = model();
-        assertThat(trainer(resumed, run, List.of()).resume()).isEqualTo(new TrainingState(4, 0, 20));
+        assertThat(trainer(resumed, run, List.of()).resume().state()).isEqualTo(new TrainingState(4, 0, 20));
         assertThat(params(resumed)).isEqualTo(expected);
     }
 
@@ -140,7 +140,7 @@ class CheckpointFaultsTest {
         Files.write(run.resolve("checkpoints/ckpt-00000012/model.params"), new byte[] {9, 9, 9});
 
         Block resumed = model();
-        assertThat(trainer(resumed, run, List.of()).resume()).isEqualTo(new TrainingState(4, 0, 20));
+        assertThat(trainer(resumed, run, List.of()).resume().state()).isEqualTo(new TrainingState(4, 0, 20));
         assertThat(params(resumed)).isEqualTo(expected);
     }
 

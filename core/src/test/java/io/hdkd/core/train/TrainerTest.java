@@ -10,17 +10,18 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.Pair;
-import ai.djl.nn.Parameter;
 import io.hdkd.api.ImageMeta;
 import io.hdkd.api.ImageTargets;
 import io.hdkd.api.LossTerms;
 import io.hdkd.core.data.loader.DetectionBatch;
 import io.hdkd.core.report.MetricsLog;
 import io.hdkd.core.report.TrainingReport;
+import io.hdkd.core.run.RunFolder;
 import io.hdkd.core.train.optim.AdamW;
 import io.hdkd.core.train.optim.Optimizer;
 import io.hdkd.core.train.optim.Sgd;
@@ -162,12 +163,16 @@ class TrainerTest {
         Trainer t = new Trainer(block, manager, mse(block), new RegressionData(5, 1f), new Sgd(0.9f, 1e-4f, manager),
                 lr, new Trainer.Settings(6, 0, 1, 2, 10.0, "x = 1\n"), tmp.resolve("run"),
                 epoch -> Map.of("mse", heldOutMse.getAsDouble()), List.of(l));
-        t.train();
+        Trainer.Result result = t.train();
         assertThat(steps).hasSize(30).startsWith(1L, 2L).endsWith(30L);
         assertThat(evals).hasSize(3);
         double after = heldOutMse.getAsDouble();
         assertThat(after).isLessThan(before * 0.25);
         assertThat(evals.get(2).get("mse")).isEqualTo(after);
+        // The result is the last evaluation as eval.jsonl writes it: epoch from 1, step, metrics.
+        assertThat(result.finalMetrics()).containsExactly(Map.entry("epoch", 6.0), Map.entry("step", 30.0),
+                Map.entry("mse", after));
+        assertThat(result.stepMeans().mean("step_ms")).isPositive();
     }
 
     @Test
@@ -195,16 +200,20 @@ class TrainerTest {
         assertThatThrownBy(() -> trainer(killed, new Sgd(0.9f, 1e-4f, manager), new RegressionData(5, 1f), 4, run,
                 List.of(new MetricsLog(run), killer)).train()).hasMessage("killed");
         // The killed run logged step 9 (after its last checkpoint at step 8).
-        assertThat(MetricsLog.read(run.resolve(MetricsLog.STEPS))).hasSize(9);
+        assertThat(RunFolder.at(run).stepRecords()).hasSize(9);
         Block resumed = model();
         Trainer again = trainer(resumed, new Sgd(0.9f, 1e-4f, manager), new RegressionData(5, 1f), 4, run,
                 List.of(new MetricsLog(run)));
         assertThat(Checkpoints.readState(again.checkpoints().latest())).isEqualTo(new TrainingState(1, 3, 8));
-        TrainingState end = again.resume();
-        assertThat(end).isEqualTo(new TrainingState(4, 0, 20));
+        Trainer.Result result = again.resume();
+        assertThat(result.state()).isEqualTo(new TrainingState(4, 0, 20));
+        // The result's step means cover the whole run, the 8 steps before the checkpoint included: as the file's.
+        double fileMean = RunFolder.at(run).stepMeans(List.of("step_ms")).get("step_ms");
+        assertThat(result.stepMeans().mean("step_ms")).isCloseTo(fileMean, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(result.stepMeans().mean("step")).isEqualTo(10.5);
         assertThat(flatParams(resumed)).isEqualTo(expected);
         // Metrics read like an uninterrupted run's: steps 1..20 once each.
-        assertThat(MetricsLog.read(run.resolve(MetricsLog.STEPS))).extracting(o -> o.get("step").getAsLong())
+        assertThat(RunFolder.at(run).stepRecords()).extracting(o -> o.get("step").getAsLong())
                 .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList());
         String html = Files.readString(TrainingReport.write(run, "resume test"));
         assertThat(html).contains("<svg").contains("Training loss").contains("Learning rate");
