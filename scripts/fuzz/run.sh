@@ -4,13 +4,14 @@
 #   scripts/fuzz/run.sh [SECONDS] [TARGET...]
 #
 # SECONDS: wall time per target (default 600). TARGET: coco, detections, config, sets, checkpoint, onnx-shapes
-# (default all six), run one after another, each in its own Maven call and JVM under the JaCoCo agent (profile
-# -Pfuzz of core/pom.xml). Everything runs at nice 19. Environment: HDKD_FUZZ_SEED (the input sequence; default from
-# the clock, printed), HDKD_FUZZ_ONLINE=1 (let Maven download JaCoCo 0.8.15 the first time; otherwise offline).
+# (default all six), run one after another in one Maven call and JVM under the JaCoCo agent (profile -Pfuzz of
+# core/pom.xml), the coverage reset between targets. Everything runs at nice 19. Environment: HDKD_FUZZ_SEED (the
+# input sequence; default from the clock, printed), HDKD_FUZZ_ONLINE=1 (let Maven download JaCoCo 0.8.15 the first
+# time; otherwise offline).
 #
 # Per target it prints executions, valid/refused, distinct failures (their smallest inputs are saved into
 # core/src/test/resources/fuzz/<target>/regression-new-*) and line/branch coverage of the classes that target reads
-# with; the table is also written to core/target/fuzz/summary.md, logs to core/target/fuzz/<target>.log, the HTML
+# with; the table is also written to core/target/fuzz/summary.md, the log to core/target/fuzz/fuzz.log, the HTML
 # coverage reports to core/target/fuzz/coverage-<target>/. Exit status 1 when any target found a failure.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -57,21 +58,24 @@ coverage() {
                      bc, bc + bm, (bc + bm) ? 100 * bc / (bc + bm) : 0 }' "$1"
 }
 
-failed=0
+list=$(IFS=,; echo "${targets[*]}")
 for t in "${targets[@]}"; do
-    echo "fuzz: $t for $seconds s ($(date -u +%H:%M:%S))"
     rm -f "$out/$t.exec" "$out/$t.txt"
     rm -rf "$out/coverage-$t"
-    nice -n 19 mvn -B $offline -Pfuzz -pl core -am verify -DskipITs -Dtest=LongFuzzRun \
-        -Dsurefire.failIfNoSpecifiedTests=false -Dmaven.test.failure.ignore=true \
-        -Dhdkd.fuzz.seconds="$seconds" -Dhdkd.fuzz.targets="$t" "${seed[@]}" > "$out/$t.log" 2>&1 || {
-        echo "fuzz: the Maven run of $t failed, see $out/$t.log" >&2
-        tail -20 "$out/$t.log" >&2
-        exit 1
-    }
+done
+echo "fuzz: $list, $seconds s each, from $(date -u +%H:%M:%S); log in $out/fuzz.log"
+nice -n 19 mvn -B $offline -Pfuzz -pl core -am verify -DskipITs -Dtest=LongFuzzRun \
+    -Dsurefire.failIfNoSpecifiedTests=false -Dmaven.test.failure.ignore=true \
+    -Dhdkd.fuzz.seconds="$seconds" -Dhdkd.fuzz.targets="$list" "${seed[@]}" > "$out/fuzz.log" 2>&1 || {
+    echo "fuzz: the Maven run failed, see $out/fuzz.log" >&2
+    tail -20 "$out/fuzz.log" >&2
+    exit 1
+}
+failed=0
+for t in "${targets[@]}"; do
     if [ ! -f "$out/$t.txt" ]; then
-        echo "fuzz: $t left no result (a crash of the JVM? the input in flight is in its log's temp folder)" >&2
-        tail -40 "$out/$t.log" >&2
+        echo "fuzz: $t left no result (a crash of the JVM? the input in flight is named in $out/fuzz.log)" >&2
+        tail -40 "$out/fuzz.log" >&2
         exit 1
     fi
     cat "$out/$t.txt"

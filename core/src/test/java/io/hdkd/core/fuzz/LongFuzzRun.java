@@ -16,7 +16,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * The long fuzz run: each target named in {@code hdkd.fuzz.targets} (comma-separated, default all six) for
  * {@code hdkd.fuzz.seconds} of wall time, one after another, through {@link TimedFuzzer}. Not part of the normal
  * build: the class name is outside surefire's test patterns and it runs only when {@code hdkd.fuzz.seconds} is set.
- * Started by {@code scripts/fuzz/run.sh} (docs/RELIABILITY.md, "Fuzzing"), which wraps it in the JaCoCo agent.
+ * Started by {@code scripts/fuzz/run.sh} (docs/RELIABILITY.md, "Fuzzing"), which wraps it in the JaCoCo agent;
+ * under the agent the coverage is reset before each target and written after it to {@code <out>/<target>.exec}.
  *
  * <p>Other properties: {@code hdkd.fuzz.seed} (default: from the clock, printed), {@code hdkd.fuzz.hang-seconds}
  * (default 60), {@code hdkd.fuzz.corpus} (where failing inputs go; default this module's
@@ -39,11 +40,13 @@ class LongFuzzRun {
         List<String> failed = new ArrayList<>();
         for (String target : targets) {
             Path work = Files.createTempDirectory("hdkd-fuzz-" + target);
+            resetCoverage();
             System.out.println("fuzz: " + target + " for " + seconds + " s, seed " + seed + ", input in flight at "
                     + work.resolve("in-flight"));
             TimedFuzzer.Report report = new TimedFuzzer(Duration.ofSeconds(seconds), hang, Long.MAX_VALUE,
                     corpus.resolve(target), work).run(target, FuzzTargets.named(target), ReaderFuzzTest.inputs(target),
                     seed);
+            dumpCoverage(out.resolve(target + ".exec"));
             String text = TimedFuzzer.describe(report);
             System.out.print(text);
             Files.writeString(out.resolve(target + ".txt"), text, StandardCharsets.UTF_8);
@@ -58,5 +61,46 @@ class LongFuzzRun {
             }
         }
         assertThat(failed).as("targets with failures (inputs saved as regression-new-* in the corpus)").isEmpty();
+    }
+
+    /**
+     * The JaCoCo agent's runtime when the JVM runs under it (profile {@code -Pfuzz}), else null. Reached by reflection
+     * so that the normal build needs no JaCoCo: {@code org.jacoco.agent.rt.RT.getAgent()}.
+     */
+    private static Object jacocoAgent() {
+        try {
+            return Class.forName("org.jacoco.agent.rt.RT").getMethod("getAgent").invoke(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
+    }
+
+    private static Class<?> iAgent() throws ClassNotFoundException {
+        return Class.forName("org.jacoco.agent.rt.IAgent");
+    }
+
+    /** Forgets the coverage so far, so that a target's coverage is its own even when several run in one JVM. */
+    private static void resetCoverage() {
+        Object agent = jacocoAgent();
+        if (agent != null) {
+            try {
+                iAgent().getMethod("reset").invoke(agent);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("JaCoCo agent: reset failed", e);
+            }
+        }
+    }
+
+    /** Writes the coverage since the last reset as a JaCoCo .exec file, read by the target's report in -Pfuzz. */
+    private static void dumpCoverage(Path file) throws IOException {
+        Object agent = jacocoAgent();
+        if (agent != null) {
+            try {
+                byte[] data = (byte[]) iAgent().getMethod("getExecutionData", boolean.class).invoke(agent, true);
+                Files.write(file, data);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("JaCoCo agent: reading the execution data failed", e);
+            }
+        }
     }
 }

@@ -29,15 +29,15 @@ class TimedFuzzerTest {
 
     @Test
     void aTargetThatOnlyAcceptsOrRefusesHasNoFailures() throws Exception {
-        TimedFuzzer.Report r = fuzzer(200, Duration.ofSeconds(60)).run("t", (in, scratch) -> {
+        TimedFuzzer.Report r = fuzzer(100, Duration.ofSeconds(60)).run("t", (in, scratch) -> {
             if (in[0] < 0) {
                 throw new InvalidInputException("negative first byte");
             }
         }, INPUTS, 1);
-        assertThat(r.executions()).isEqualTo(200);
+        assertThat(r.executions()).isEqualTo(100);
         assertThat(r.valid()).isPositive();
         assertThat(r.refused()).isPositive();
-        assertThat(r.valid() + r.refused()).isEqualTo(200);
+        assertThat(r.valid() + r.refused()).isEqualTo(100);
         assertThat(r.failures()).isEmpty();
         try (var files = Files.list(tmp.resolve("corpus"))) {
             assertThat(files).isEmpty();
@@ -47,7 +47,7 @@ class TimedFuzzerTest {
     @Test
     void itGoesOnAfterAFailureCountsDistinctOnesAndSavesTheSmallestInputOfEach() throws Exception {
         AtomicInteger shortestTooLong = new AtomicInteger(Integer.MAX_VALUE);
-        TimedFuzzer.Report r = fuzzer(300, Duration.ofSeconds(60)).run("t", (in, scratch) -> {
+        TimedFuzzer.Report r = fuzzer(150, Duration.ofSeconds(60)).run("t", (in, scratch) -> {
             if (in.length > 8) {
                 shortestTooLong.accumulateAndGet(in.length, Math::min);
                 throw new IllegalStateException("too long");
@@ -56,10 +56,10 @@ class TimedFuzzerTest {
                 throw new InvalidInputException("two\nlines");
             }
         }, INPUTS, 2);
-        assertThat(r.executions()).isEqualTo(300);
+        assertThat(r.executions()).isEqualTo(150);
         assertThat(r.failures()).hasSize(2);
         long failing = r.failures().values().stream().mapToLong(TimedFuzzer.Failure::count).sum();
-        assertThat(r.valid() + r.refused() + failing).isEqualTo(300);
+        assertThat(r.valid() + r.refused() + failing).isEqualTo(150);
         TimedFuzzer.Failure tooLong = r.failures().values().stream()
                 .filter(f -> f.key().startsWith(IllegalStateException.class.getName())).findFirst().orElseThrow();
         byte[] saved = Files.readAllBytes(tooLong.savedInput());
@@ -71,7 +71,7 @@ class TimedFuzzerTest {
         byte[] refusedInput = Files.readAllBytes(twoLines.savedInput());
         assertThat(refusedInput.length).isLessThanOrEqualTo(8);
         assertThat(refusedInput[0] % 2).isZero();
-        assertThat(r.summary()).contains("executions=300").contains("distinct=2");
+        assertThat(r.summary()).contains("executions=150").contains("distinct=2");
     }
 
     @Test
