@@ -102,6 +102,8 @@ final class FuzzTargets {
         Path file = scratch.resolve("instances.json");
         Files.write(file, input);
         List<String> problems = CocoReader.check(file, images).problems();
+        assertThat(problems).as("check mode prints one problem a line").allSatisfy(
+                p -> assertThat(p).isNotBlank().doesNotContain("\n").doesNotContain("\r"));
         boolean strictOk = false;
         try {
             var r = CocoReader.read(file, images, CocoReader.Options.STRICT);
