@@ -186,7 +186,10 @@ public final class ResolvedConfig {
         return escape(value, false);
     }
 
-    /** Properties escaping: backslash, line breaks, separators in keys, a leading blank in values. */
+    /**
+     * Properties escaping: backslash, line breaks, separators in keys, a leading blank in values; other control
+     * characters and lone surrogates as {@code \\uXXXX}, so that the text is valid Unicode (it is written as UTF-8).
+     */
     private static String escape(String s, boolean key) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < s.length(); i++) {
@@ -202,7 +205,17 @@ public final class ResolvedConfig {
                     }
                     sb.append(c);
                 }
-                default -> sb.append(c);
+                default -> {
+                    if (Character.isHighSurrogate(c) && i + 1 < s.length()
+                            && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        sb.append(c).append(s.charAt(++i));
+                    } else if (Character.isSurrogate(c) || Character.isISOControl(c)) {
+                        // a lone surrogate (from a "\\uD800" escape in the file) cannot be written as UTF-8
+                        sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
             }
         }
         return sb.toString();

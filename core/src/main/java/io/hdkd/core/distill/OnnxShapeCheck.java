@@ -141,15 +141,7 @@ public final class OnnxShapeCheck {
 
     /** A name from the configuration or the model, with control characters escaped, so a message stays one line. */
     static String printable(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            if (Character.isISOControl(c)) {
-                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
+        return io.hdkd.core.io.Messages.printable(s);
     }
 
     /** The largest batch side the loader produces: its size rounded up to the size divisor. */

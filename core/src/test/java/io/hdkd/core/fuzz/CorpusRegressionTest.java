@@ -18,7 +18,7 @@ class CorpusRegressionTest {
 
     @TestFactory
     Stream<DynamicTest> everyCorpusInput() {
-        return Stream.of("coco", "detections", "config", "sets", "checkpoint", "onnx-shapes")
+        return FuzzTargets.NAMES.stream()
                 .flatMap(target -> Corpus.files(target).stream().map(file -> DynamicTest.dynamicTest(
                         target + "/" + file.getFileName(), () -> {
                             Path scratch = Files.createTempDirectory(tmp, target);

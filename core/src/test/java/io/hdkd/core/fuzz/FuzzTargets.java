@@ -46,6 +46,9 @@ final class FuzzTargets {
         REFUSED
     }
 
+    /** The six targets, as {@link #named} and the corpus folders name them. */
+    static final List<String> NAMES = List.of("coco", "detections", "config", "sets", "checkpoint", "onnx-shapes");
+
     private static ComponentRegistry registry;
 
     private FuzzTargets() {}
@@ -61,13 +64,17 @@ final class FuzzTargets {
         void run(byte[] input, Path scratch) throws IOException;
     }
 
-    /** Runs a target; a clean refusal must say something. */
+    /**
+     * Runs a target; a clean refusal is the documented one: an {@link InvalidInputException} whose message is one
+     * non-blank line (the launcher prints it as {@code hdkd: error: ...}).
+     */
     static Outcome outcome(Target target, byte[] input, Path scratch) {
         try {
             target.run(input, scratch);
             return Outcome.VALID;
         } catch (InvalidInputException e) {
             assertThat(e.getMessage()).as("a refusal says what is wrong").isNotBlank();
+            assertThat(e.getMessage()).as("a refusal is one line").doesNotContain("\n").doesNotContain("\r");
             return Outcome.REFUSED;
         } catch (IOException e) {
             throw new UncheckedIOException("the fuzz harness itself failed", e);
@@ -95,6 +102,8 @@ final class FuzzTargets {
         Path file = scratch.resolve("instances.json");
         Files.write(file, input);
         List<String> problems = CocoReader.check(file, images).problems();
+        assertThat(problems).as("check mode prints one problem a line").allSatisfy(
+                p -> assertThat(p).isNotBlank().doesNotContain("\n").doesNotContain("\r"));
         boolean strictOk = false;
         try {
             var r = CocoReader.read(file, images, CocoReader.Options.STRICT);

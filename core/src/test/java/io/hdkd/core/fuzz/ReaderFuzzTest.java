@@ -48,7 +48,8 @@ class ReaderFuzzTest {
         }
     }
 
-    private static Arbitrary<byte[]> inputs(String target) {
+    /** A target's inputs; also what {@link TimedFuzzer} draws from in a long run. */
+    static Arbitrary<byte[]> inputs(String target) {
         List<byte[]> seeds = Corpus.seeds(target);
         Arbitrary<byte[]> mutated = Combinators.combine(Arbitraries.of(seeds), Arbitraries.longs(),
                 Arbitraries.integers().between(1, 8)).as(Mutations::mutate);

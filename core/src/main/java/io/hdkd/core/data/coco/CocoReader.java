@@ -9,6 +9,7 @@ import io.hdkd.core.data.DetectionDataset;
 import io.hdkd.core.data.ImageRecord;
 import io.hdkd.core.data.ObjectAnnotation;
 import io.hdkd.core.io.JsonErrors;
+import io.hdkd.core.io.Messages;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.Reader;
@@ -254,9 +255,12 @@ public final class CocoReader {
             this.collect = collect;
         }
 
-        /** Reports a problem: thrown at once in read mode, collected in check mode. */
+        /**
+         * Reports a problem: thrown at once in read mode, collected in check mode; one line, whatever the file's names
+         * and keys hold.
+         */
         private void problem(String message) {
-            String line = file + ": " + message;
+            String line = Messages.printable(file + ": " + message);
             if (!collect) {
                 throw new InvalidInputException(line);
             }
