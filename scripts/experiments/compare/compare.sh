@@ -8,7 +8,9 @@
 # TEACHER_RUN  the teacher's run folder (the quickstart's teacher: hdkd quickstart writes it to OUT/teacher)
 # DATA_ROOT    the dataset folder it was trained on (the quickstart's OUT/data)
 # SEEDS        e.g. "1 2 3" (default)
-# METHODS      default: alone and every method file here (every *.properties but student*.properties and teacher*)
+# METHODS      default: alone and every method file here (every *.properties but student*.properties and teacher*);
+#              METHOD@A:B (or METHOD@A_B) is METHOD at the task:distillation ratio A:B (distill.ratio), run as
+#              METHOD-rA_B
 #
 # STUDENT (environment) lists the student's files of this folder, concatenated in order; default student.properties.
 # The pairs and presets of docs/RESULTS.md use student-cornernet.properties (RetinaNet -> CornerNet) and
@@ -39,13 +41,19 @@ jobs="${JOBS:-2}"
 student=()
 for f in ${STUDENT:-student.properties}; do student+=("$here/$f"); done
 mkdir -p "$out/configs"
+named=()
 for m in "${methods[@]}"; do
     if [ "$m" = alone ]; then
         cat "${student[@]}" > "$out/configs/alone.properties"
+    elif [[ "$m" == *@* ]]; then  # METHOD@A:B: the method at another ratio, under its own name
+        base="${m%@*}"; ratio="${m#*@}"; ratio="${ratio/_/:}"; m="$base-r${ratio/:/_}"
+        { cat "${student[@]}" "$here/$base.properties"; echo "distill.ratio = $ratio"; } > "$out/configs/$m.properties"
     else
         cat "${student[@]}" "$here/$m.properties" > "$out/configs/$m.properties"
     fi
+    named+=("$m")
 done
+methods=("${named[@]}")
 
 run() {
     local m="$1" s="$2" dir="$out/$1-s$2"

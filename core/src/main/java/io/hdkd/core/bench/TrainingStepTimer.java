@@ -4,7 +4,9 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.jni.JniUtils;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -24,11 +26,21 @@ public final class TrainingStepTimer {
     private final int warmup;
     private final int steps;
     private final int imagesPerStep;
+    private final Path profile;
 
     public TrainingStepTimer(int warmup, int steps, int imagesPerStep) {
+        this(warmup, steps, imagesPerStep, null);
+    }
+
+    /**
+     * @param profile where libtorch's operator profile of the timed steps goes (a Chrome trace), or null for none;
+     *     profiling slows the steps, so the medians of a profiled run are not comparable with an unprofiled one
+     */
+    public TrainingStepTimer(int warmup, int steps, int imagesPerStep, Path profile) {
         this.warmup = warmup;
         this.steps = steps;
         this.imagesPerStep = imagesPerStep;
+        this.profile = profile;
     }
 
     /** Runs {@code warmup + steps} steps in sub-managers of {@code manager} and prints the figures to {@code out}. */
@@ -40,6 +52,9 @@ public final class TrainingStepTimer {
         double lastLoss = Double.NaN;
         long[] heldAfterForward = new long[2];
         for (int i = -warmup; i < steps; i++) {
+            if (i == 0 && profile != null) {
+                JniUtils.startProfile(false, true, false);
+            }
             try (NDManager step = manager.newSubManager()) {
                 long t0 = System.nanoTime();
                 long t1;
@@ -66,6 +81,9 @@ public final class TrainingStepTimer {
             if (i == -warmup && !Double.isFinite(lastLoss)) {
                 throw new IllegalStateException("the first step's loss is " + lastLoss);
             }
+        }
+        if (profile != null) {
+            JniUtils.stopProfile(profile.toAbsolutePath().toString());
         }
         out.println(String.format(Locale.ROOT, "last_loss %.6f", lastLoss));
         // On stderr: stdout ends with the closing lines every benchmark prints, which scripts read.

@@ -2,6 +2,7 @@ package io.hdkd.core.cli;
 
 import ai.djl.pytorch.jni.JniUtils;
 import io.hdkd.core.bench.TrainingStepTimer;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** The options of the training-step benchmarks ({@code bench backbone}, {@code bench train}). */
@@ -26,6 +27,10 @@ final class StepBenchArgs {
     @Option(names = "--lr", defaultValue = "0.01", description = "SGD learning rate (default ${DEFAULT-VALUE}).")
     float lr;
 
+    @Option(names = "--profile", paramLabel = "FILE", description = "Record libtorch's operator profile of the timed"
+            + " steps into FILE (Chrome trace JSON; scripts/bench/profile_summary.py sums it per operator).")
+    Path profile;
+
     /** Null if the values make sense, else what is wrong. */
     String problem(int minSize) {
         if (size < minSize || batch < 1 || steps < 1 || warmup < 0 || (threads != null && threads < 1)) {
@@ -35,7 +40,7 @@ final class StepBenchArgs {
     }
 
     TrainingStepTimer timer() {
-        return new TrainingStepTimer(warmup, steps, batch);
+        return new TrainingStepTimer(warmup, steps, batch, profile);
     }
 
     /**

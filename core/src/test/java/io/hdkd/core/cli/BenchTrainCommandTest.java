@@ -2,8 +2,11 @@ package io.hdkd.core.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Smoke test only, a tiny detector and input, no timing assertions: timings belong to {@code hdkd bench}. */
 @ExtendWith(ClasspathPlugins.class)
@@ -49,6 +52,15 @@ class BenchTrainCommandTest {
                 .substring("last_loss ".length()));
         // The same batch six times: the step really trains.
         assertThat(six).isLessThan(one);
+    }
+
+    @Test
+    void profileRecordsTheTimedStepsOperators(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("trace.json");
+        run(0, bench("--steps", "1", "--warmup", "1", "--batch", "1", "--profile", trace.toString()));
+        // A Chrome trace of libtorch's operators: the step's convolutions and their backward are in it.
+        String json = Files.readString(trace);
+        assertThat(json).contains("\"ph\": \"X\"").contains("aten::convolution").contains("convolution_backward");
     }
 
     @Test
