@@ -91,7 +91,7 @@ class TeacherHeadAssistantTest {
 
     /** What a run builds before training: student, teacher, assistant, losses, the model the optimizer sees. */
     record Parts(DetectorBlock student, TeacherSection.Opened teacher, DistillationStep.Assistant assistant,
-            DistillationModel model, DistillationStep step) {}
+            List<DistillationStep.WeightedLoss> losses, DistillationModel model, DistillationStep step) {}
 
     static Parts build(Map<String, String> keys, NDManager manager) {
         ResolvedConfig config = DistillationRunTest.resolve(keys);
@@ -116,7 +116,7 @@ class TeacherHeadAssistantTest {
         DistillationModel model = new DistillationModel(student, adapters);
         // The task loss off (a = 0): only kl through the copied head moves the student.
         DistillationStep step = new DistillationStep(student, opened.teacher(), losses, 0, 1).withAssistant(assistant);
-        return new Parts(student, opened, assistant, model, step);
+        return new Parts(student, opened, assistant, losses, model, step);
     }
 
     @Test
@@ -172,10 +172,12 @@ class TeacherHeadAssistantTest {
     }
 
     @Test
-    void onTheTeachersOwnFeaturesTheCopyGivesTheTeachersOutputsSoKlIsZero() {
-        // A student with the teacher's channels: no adapters, so the copy can read the teacher's own levels.
+    void onTheTeachersOwnFeaturesTheCopyGivesTheTeachersOutputsSoKlAndLdAreZero() {
+        // A student with the teacher's channels: no adapters, so the copy can read the teacher's own levels. ld at
+        // threshold 0 reads the box outputs at every anchor (a fresh teacher scores near its prior, 0.01).
         Map<String, String> keys = DistillationRunTest.with(crossKd(), "model.backbone.width", "0.25",
-                "model.neck.channels", "32");
+                "model.neck.channels", "32", "distill.losses", "kl, ld", "distill.loss.ld.type", "ld",
+                "distill.loss.ld.score-threshold", "0");
         try (NDManager manager = NDManager.newBaseManager()) {
             Parts p = build(keys, manager);
             try (NDManager batchManager = manager.newSubManager()) {
@@ -184,39 +186,41 @@ class TeacherHeadAssistantTest {
                 NDArray images = batchManager.randomNormal(new Shape(2, 3, 64, 64));
                 Taps teacher = p.teacher().teacher().forward(images);
                 NDList levels = new NDList(teacher.get("p3"), teacher.get("p4"), teacher.get("p5"));
-                NDList raw = p.assistant().head().block().forward(new ParameterStore(batchManager, false), levels,
-                        false);
                 List<HeadOutput> outputs = p.assistant().head().outputs();
                 assertThat(outputs).extracting(HeadOutput::name).containsExactly("cls_p3", "cls_p4", "cls_p5",
                         "box_p3", "box_p4", "box_p5");
-                Map<String, NDArray> copied = new LinkedHashMap<>();
-                Map<String, Integer> strides = new LinkedHashMap<>();
-                for (int i = 0; i < outputs.size(); i++) {
-                    String name = outputs.get(i).name();
-                    assertThat(raw.get(i).toFloatArray()).as(name).containsExactly(teacher.get(name).toFloatArray());
-                    copied.put(name, raw.get(i));
-                    strides.put(name, outputs.get(i).stride());
+                Taps copied = copyOutputs(p, levels, batchManager);
+                for (HeadOutput o : outputs) {
+                    assertThat(copied.get(o.name()).toFloatArray()).as(o.name())
+                            .containsExactly(teacher.get(o.name()).toFloatArray());
                 }
-                DistillationInput same = new DistillationInput(new Taps(copied, strides), teacher, null, List.of());
-                var loss = DistillationRun.createLosses(DistillationRunTest.resolve(keys),
-                        DistillationRun.pair(p.student(), p.teacher().teacher(), p.assistant().head()),
-                        p.teacher().numClasses(), new ComponentContext(p.teacher().numClasses(), List.of(),
-                                Device.cpu(), 1)).get(0).loss();
-                assertThat(loss.compute(same).getFloat()).isCloseTo(0f, within(1e-7f));
-                // The same loss on other features is not zero: the known answer above is not the loss's only value.
+                DistillationInput same = new DistillationInput(copied, teacher, null, List.of());
+                // Features shifted on p3: the losses are not zero there, so the known answer is not their only value.
                 NDList shifted = new NDList(levels.get(0).mul(1.5f), levels.get(1), levels.get(2));
-                NDList other = p.assistant().head().block().forward(new ParameterStore(batchManager, false), shifted,
-                        false);
-                Map<String, NDArray> moved = new LinkedHashMap<>();
-                for (int i = 0; i < outputs.size(); i++) {
-                    moved.put(outputs.get(i).name(), other.get(i));
+                DistillationInput moved = new DistillationInput(copyOutputs(p, shifted, batchManager), teacher, null,
+                        List.of());
+                assertThat(p.losses()).extracting(DistillationStep.WeightedLoss::id).containsExactly("kl", "ld");
+                for (DistillationStep.WeightedLoss l : p.losses()) {
+                    assertThat(l.loss().compute(same).getFloat()).as(l.id()).isCloseTo(0f, within(1e-7f));
+                    assertThat(l.loss().compute(moved).getFloat()).as(l.id()).isGreaterThan(1e-6f);
                 }
-                assertThat(loss.compute(new DistillationInput(new Taps(moved, strides), teacher, null, List.of()))
-                        .getFloat()).isGreaterThan(1e-6f);
             } finally {
                 p.teacher().teacher().close();
             }
         }
+    }
+
+    /** The copied head's outputs on {@code levels}, by output name (what the step adds to the student's taps). */
+    private static Taps copyOutputs(Parts p, NDList levels, NDManager manager) {
+        NDList raw = p.assistant().head().block().forward(new ParameterStore(manager, false), levels, false);
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        Map<String, Integer> strides = new LinkedHashMap<>();
+        List<HeadOutput> outputs = p.assistant().head().outputs();
+        for (int i = 0; i < outputs.size(); i++) {
+            arrays.put(outputs.get(i).name(), raw.get(i));
+            strides.put(outputs.get(i).name(), outputs.get(i).stride());
+        }
+        return new Taps(arrays, strides);
     }
 
     @Test
