@@ -135,14 +135,15 @@ public final class ResolvedConfig {
         sections.forEach((prefix, options) -> options.resolved().forEach((k, v) -> out.put(prefix + "." + k, v)));
         for (ComponentSlot slot : ComponentSlot.FIXED) {
             ConfiguredComponent c = slots.get(slot.prefix());
-            if (c != null) {
+            if (c != null && slot.equals(ComponentSlot.ASSISTANT) && assistantFromTeacher()) {
+                // A copy of the teacher's head is built with the teacher run's options, so its own are not written
+                // (they would be refused when read back); only a source other than the default is written at all.
+                out.put(slot.typeKey(), c.type());
+                out.put(slot.key(ComponentSlot.SOURCE), ComponentSlot.SOURCE_TEACHER);
+            } else if (c != null) {
                 putComponent(out, c);
                 if (slot.equals(ComponentSlot.BACKBONE)) {
                     backboneWeights.ifPresent(w -> out.put(slot.key(ComponentSlot.WEIGHTS), w.toString()));
-                }
-                // only a source other than the default is written, so configurations without one read as before
-                if (slot.equals(ComponentSlot.ASSISTANT) && assistantFromTeacher()) {
-                    out.put(slot.key(ComponentSlot.SOURCE), ComponentSlot.SOURCE_TEACHER);
                 }
             }
         }

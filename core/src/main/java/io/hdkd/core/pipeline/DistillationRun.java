@@ -98,7 +98,8 @@ public final class DistillationRun {
             Optional<AssistantHeads.Created> created = AssistantHeads.create(config, student, opened, context);
             DetectorHead assistant = created.map(AssistantHeads.Created::head).orElse(null);
             DistillationStep.Assistant trainedAssistant = created.map(a -> AssistantHeads.initialise(a, config,
-                    session.featureShapes(student), opened, session.loaderConfig().size(), session.manager())).orElse(null);
+                    session.featureShapes(student), opened, session.loaderConfig().size(), session.manager()))
+                    .orElse(null);
             created.ifPresent(a -> log.println(AssistantHeads.describe(a, teacher.headType())));
             DistillationPair pair = pair(student, teacher, assistant);
             List<DistillationStep.WeightedLoss> losses = createLosses(config, pair, opened.numClasses(), context);

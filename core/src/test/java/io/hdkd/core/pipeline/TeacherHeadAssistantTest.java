@@ -48,10 +48,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code distill.assistant.source = teacher} (CrossKD): the assistant is a frozen copy of the teacher's trained head fed
- * the student's levels through 1x1 adapters. Its weights never move while the student and the adapters learn; on the
- * teacher's own features it reproduces the teacher's outputs, so {@code kl} is zero there; what cannot work is refused
- * before the run folder exists; the saved student carries neither the copy nor the adapters.
+ * {@code distill.assistant.source = teacher} (CrossKD): the assistant is a frozen copy of the teacher's trained head
+ * fed the student's levels through 1x1 adapters. Its weights never move while the student and the adapters learn; on
+ * the teacher's own features it reproduces the teacher's outputs, so {@code kl} and {@code ld} are zero there; what
+ * cannot work is refused before the run folder exists; the saved student carries neither the copy nor the adapters.
  *
  * <p>The teacher is a freshly initialised RetinaNet (ResNet18 x0.25 + FPN 32, p3-p5) saved as a run model; the student
  * a CornerNet on a narrower FPN (16 channels), at 64 px.
@@ -248,6 +248,21 @@ class TeacherHeadAssistantTest {
     }
 
     @Test
+    void theSourceIsWrittenWithTheRunsConfigurationSoAResumedRunReadsItBack(@TempDir Path tmp) throws Exception {
+        ResolvedConfig config = DistillationRunTest.resolve(crossKd());
+        assertThat(config.assistantFromTeacher()).isTrue();
+        Path file = tmp.resolve("config.properties");
+        Files.writeString(file, config.toProperties());
+        assertThat(Files.readString(file)).contains("distill.assistant.source = teacher");
+        ResolvedConfig again = DistillationRunTest.resolve(io.hdkd.core.config.ConfigFiles.read(file));
+        assertThat(again.assistantFromTeacher()).isTrue();
+        assertThat(again.asMap()).isEqualTo(config.asMap());
+        // The default source is not written: configurations without the key read as before.
+        Map<String, String> fresh = DistillationRunTest.with(crossKd(), "distill.assistant.source", "new");
+        assertThat(DistillationRunTest.resolve(fresh).toProperties()).doesNotContain("distill.assistant.source");
+    }
+
+    @Test
     void aGivenGroundTruthWeightAppliesToTheCopyToo() {
         try (NDManager manager = NDManager.newBaseManager()) {
             Parts p = build(DistillationRunTest.with(crossKd(), "distill.assistant-weight", "0.5"), manager);
@@ -269,8 +284,8 @@ class TeacherHeadAssistantTest {
 
         assertRefused(DistillationRunTest.with(crossKd(), "model.neck.levels", "p3, p4"), run,
                 "distill.assistant.source = teacher: the teacher's head reads level p5 (stride 32), which the student "
-                        + "does not give (its levels: [c2, c3, c4, c5, p3, p4]); give the student's neck that level (e.g. "
-                        + "model.neck.levels) or set distill.assistant.source = new");
+                        + "does not give (its levels: [c2, c3, c4, c5, p3, p4]); give the student's neck that level "
+                        + "(e.g. model.neck.levels) or set distill.assistant.source = new");
 
         Map<String, String> otherType = DistillationRunTest.with(crossKd(), "distill.assistant.type", "cornernet");
         assertRefused(otherType, run, "distill.assistant.type = cornernet, but with distill.assistant.source = "
