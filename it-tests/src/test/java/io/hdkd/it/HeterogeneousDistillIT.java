@@ -77,6 +77,47 @@ class HeterogeneousDistillIT {
                 "teacher.onnx.outputs=p3:8", "teacher.onnx.detections=boxes:boxes, scores:scores, labels:labels"));
     }
 
+    /**
+     * CrossKD through {@code bin/hdkd}: the CornerNet student's FPN (16 channels, the teacher's has 32) feeds a frozen
+     * copy of the teacher's RetinaNet head through 1x1 adapters, and {@code kl} pulls the copy's class outputs toward
+     * the teacher's. The run finishes with a non-zero term; a student whose FPN lacks a level the teacher's head reads
+     * is refused in one line, exit 2, before its run folder exists.
+     */
+    @Test
+    void aCornerNetLearnsThroughAFrozenCopyOfTheTeachersHead() throws Exception {
+        Path student = tmp.resolve("student-crosskd");
+        List<String> args = List.of("distill", "--config", "conf/tiny-cornernet.properties",
+                "--set", "dataset.synthetic-images=32", "--set", "train.epochs=1", "--set", "train.eval-every=0",
+                "--set", "train.warmup-steps=2", "--set", "model.neck.channels=16", "--set", "teacher.run=" + teacher,
+                "--set", "distill.assistant.type=retinanet", "--set", "distill.assistant.source=teacher",
+                "--set", "distill.losses=kl", "--set", "distill.loss.kl.type=kl");
+        List<String> run = new java.util.ArrayList<>(args);
+        run.addAll(List.of("--out", student.toString()));
+        Hdkd.Result s = Hdkd.run(dist, dist, Map.of(), TRAINING, run.toArray(String[]::new));
+        assertThat(s.code()).as(s.toString()).isZero();
+        assertThat(s.err()).contains("distill: assistant: the teacher's retinanet head, frozen, on the student's "
+                + "[p3, p4, p5] (1x1 adapters on [p3, p4, p5])");
+        List<JsonObject> steps = Files.readAllLines(student.resolve("metrics.jsonl")).stream()
+                .map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+        assertThat(steps).isNotEmpty().allSatisfy(step -> {
+            assertThat(step.get("loss_kd_kl").getAsDouble()).as("the kl term through the copy").isPositive();
+            assertThat(step.keySet()).noneMatch(k -> k.startsWith("loss_assistant_"));
+        });
+        assertThat(student.resolve("model")).isDirectory();
+
+        Path refusedRun = tmp.resolve("student-refused");
+        List<String> refuse = new java.util.ArrayList<>(args);
+        refuse.addAll(List.of("--set", "model.neck.levels=p3, p4", "--out", refusedRun.toString()));
+        Hdkd.Result r = Hdkd.run(dist, dist, Map.of(), TRAINING, refuse.toArray(String[]::new));
+        assertThat(r.code()).as(r.toString()).isEqualTo(2);
+        List<String> errors = r.err().lines().filter(l -> l.startsWith("hdkd: error: ")).toList();
+        assertThat(errors).as(r.toString()).hasSize(1);
+        assertThat(errors.get(0)).startsWith("hdkd: error: distill.assistant.source = teacher: the teacher's head "
+                + "reads level p5 (stride 32), which the student does not give");
+        assertThat(r.err()).as("no stack trace").doesNotContain("\tat ");
+        assertThat(refusedRun).doesNotExist();
+    }
+
     private static void assertUsedTeacherBoxes(Path student) throws Exception {
         List<JsonObject> steps = Files.readAllLines(student.resolve("metrics.jsonl")).stream()
                 .map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();

@@ -24,6 +24,17 @@ public record ComponentSlot(String prefix, ComponentKind kind, List<String> host
      */
     public static final String SCHEDULE = "schedule";
     static final List<OptionSpec> SCHEDULE_OPTIONS = WeightSchedule.options(SCHEDULE, "the loss's weight");
+    /**
+     * Where the assistant head comes from ({@code distill.assistant.source}): {@code new}, a fresh head trained with
+     * the student; {@code teacher}, a frozen copy of the teacher's trained head (CrossKD-style).
+     */
+    public static final String SOURCE = "source";
+    public static final String SOURCE_NEW = "new";
+    public static final String SOURCE_TEACHER = "teacher";
+    static final List<OptionSpec> ASSISTANT_OPTIONS = List.of(OptionSpec.choice(SOURCE, SOURCE_NEW, "new: a fresh "
+            + "head of distill.assistant.type with the distill.assistant.* options, trained with the student; "
+            + "teacher: a frozen copy of the teacher run's head (its options and trained weights), fed the student's "
+            + "levels through trainable 1x1 adapters (CrossKD)", SOURCE_NEW, SOURCE_TEACHER));
 
     public static final ComponentSlot BACKBONE = new ComponentSlot("model.backbone", ComponentKind.BACKBONE, List.of(WEIGHTS));
     public static final ComponentSlot NECK = new ComponentSlot("model.neck", ComponentKind.NECK, List.of());
@@ -33,9 +44,10 @@ public record ComponentSlot(String prefix, ComponentKind kind, List<String> host
     /**
      * An assistant head (HEAD-style) of the teacher's head type on the student's neck during distillation: it trains
      * on the ground truth and on the losses that need the teacher's head type, shaping the student's backbone and
-     * neck, and is dropped when the student is saved.
+     * neck, and is dropped when the student is saved. {@code distill.assistant.source} ({@link #SOURCE}) is the host's.
      */
-    public static final ComponentSlot ASSISTANT = new ComponentSlot("distill.assistant", ComponentKind.HEAD, List.of());
+    public static final ComponentSlot ASSISTANT =
+            new ComponentSlot("distill.assistant", ComponentKind.HEAD, List.of(SOURCE));
 
     /** The named list of distillation losses, each configured under {@code distill.loss.<id>}. */
     public static final String LOSSES_KEY = "distill.losses";

@@ -99,6 +99,8 @@ public final class ConfigResolver {
         Optional<Path> weights = Optional.empty();
         Map<String, Double> lossWeights = new LinkedHashMap<>();
         Map<String, Options> lossSchedules = new LinkedHashMap<>();
+        Options assistantSource = Options.of(ComponentSlot.ASSISTANT.prefix() + ".", ComponentSlot.ASSISTANT_OPTIONS,
+                Map.of());
         for (ComponentSlot slot : slots) {
             Map<String, String> options = new LinkedHashMap<>(bySlot.getOrDefault(slot.prefix(), Map.of()));
             Map<String, String> host = new LinkedHashMap<>();
@@ -123,6 +125,11 @@ public final class ConfigResolver {
                 continue;
             }
             refuseOptionsOfOtherTypes(slot, component, options.keySet());
+            if (slot.equals(ComponentSlot.ASSISTANT)) {
+                Options source = Options.of(slot.prefix() + ".", ComponentSlot.ASSISTANT_OPTIONS, host);
+                refuseOptionsOfACopiedHead(slot, source, options.keySet());
+                assistantSource = source;
+            }
             Options validated = Options.of(slot.prefix() + ".", component.factory().options(), options);
             ConfiguredComponent configured = new ConfiguredComponent(slot, component, validated);
             if (slot.kind() == ComponentKind.LOSS) {
@@ -146,7 +153,21 @@ public final class ConfigResolver {
                 weights = Optional.of(Path.of(w));
             }
         }
-        return new ResolvedConfig(sections, fixed, lossIds, losses, lossWeights, lossSchedules, weights);
+        return new ResolvedConfig(sections, fixed, lossIds, losses, lossWeights, lossSchedules, weights,
+                assistantSource);
+    }
+
+    /**
+     * A copy of the teacher's head is built with the teacher run's options; an option given for it here would be
+     * silently ignored, so it is refused.
+     */
+    private static void refuseOptionsOfACopiedHead(ComponentSlot slot, Options source, Set<String> keys) {
+        if (keys.isEmpty() || !source.getString(ComponentSlot.SOURCE).equals(ComponentSlot.SOURCE_TEACHER)) {
+            return;
+        }
+        throw new InvalidInputException(slot.key(keys.iterator().next()) + " is set, but with "
+                + slot.key(ComponentSlot.SOURCE) + " = " + ComponentSlot.SOURCE_TEACHER + " the assistant is a copy"
+                + " of the teacher's head, built with the teacher run's options: remove it");
     }
 
     private static double lossWeight(ComponentSlot slot, String raw) {

@@ -26,6 +26,7 @@ public final class ResolvedConfig {
     private final Map<String, Double> lossWeights;
     private final Map<String, Options> lossSchedules;
     private final Optional<Path> backboneWeights;
+    private final Options assistantSource;
 
     ResolvedConfig(
             Map<String, Options> sections,
@@ -34,7 +35,8 @@ public final class ResolvedConfig {
             Map<String, ConfiguredComponent> losses,
             Map<String, Double> lossWeights,
             Map<String, Options> lossSchedules,
-            Optional<Path> backboneWeights) {
+            Optional<Path> backboneWeights,
+            Options assistantSource) {
         this.sections = Collections.unmodifiableMap(new LinkedHashMap<>(sections));
         this.slots = Collections.unmodifiableMap(new LinkedHashMap<>(slots));
         this.lossIds = List.copyOf(lossIds);
@@ -42,6 +44,7 @@ public final class ResolvedConfig {
         this.lossWeights = Collections.unmodifiableMap(new LinkedHashMap<>(lossWeights));
         this.lossSchedules = Collections.unmodifiableMap(new LinkedHashMap<>(lossSchedules));
         this.backboneWeights = backboneWeights;
+        this.assistantSource = assistantSource;
     }
 
     /**
@@ -54,7 +57,8 @@ public final class ResolvedConfig {
         Map<String, ConfiguredComponent> fixed = new LinkedHashMap<>(slots);
         fixed.remove(ComponentSlot.PARTITIONER.prefix());
         fixed.remove(ComponentSlot.ASSISTANT.prefix());
-        return new ResolvedConfig(kept, fixed, List.of(), Map.of(), Map.of(), Map.of(), backboneWeights);
+        return new ResolvedConfig(kept, fixed, List.of(), Map.of(), Map.of(), Map.of(), backboneWeights,
+                Options.of(ComponentSlot.ASSISTANT.prefix() + ".", ComponentSlot.ASSISTANT_OPTIONS, Map.of()));
     }
 
     /** The options of a core section, e.g. {@code section("run").getLong("seed")}. */
@@ -107,6 +111,15 @@ public final class ResolvedConfig {
         return WeightSchedule.of(o, ComponentSlot.SCHEDULE);
     }
 
+    /**
+     * True if the assistant head is a frozen copy of the teacher's ({@code distill.assistant.source = teacher}),
+     * false if it is a fresh head (the default) or there is none.
+     */
+    public boolean assistantFromTeacher() {
+        return slots.containsKey(ComponentSlot.ASSISTANT.prefix())
+                && assistantSource.getString(ComponentSlot.SOURCE).equals(ComponentSlot.SOURCE_TEACHER);
+    }
+
     /** {@code model.backbone.weights}: weights to load into the backbone, if given. */
     public Optional<Path> backboneWeights() {
         return backboneWeights;
@@ -122,7 +135,12 @@ public final class ResolvedConfig {
         sections.forEach((prefix, options) -> options.resolved().forEach((k, v) -> out.put(prefix + "." + k, v)));
         for (ComponentSlot slot : ComponentSlot.FIXED) {
             ConfiguredComponent c = slots.get(slot.prefix());
-            if (c != null) {
+            if (c != null && slot.equals(ComponentSlot.ASSISTANT) && assistantFromTeacher()) {
+                // A copy of the teacher's head is built with the teacher run's options, so its own are not written
+                // (they would be refused when read back); only a source other than the default is written at all.
+                out.put(slot.typeKey(), c.type());
+                out.put(slot.key(ComponentSlot.SOURCE), ComponentSlot.SOURCE_TEACHER);
+            } else if (c != null) {
                 putComponent(out, c);
                 if (slot.equals(ComponentSlot.BACKBONE)) {
                     backboneWeights.ifPresent(w -> out.put(slot.key(ComponentSlot.WEIGHTS), w.toString()));

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.ndarray.NDList;
+import ai.djl.nn.Block;
 import io.hdkd.api.DetectorHead;
 import io.hdkd.api.DistillationInput;
 import io.hdkd.api.DistillationLoss;
@@ -52,11 +53,21 @@ public final class DistillationStep implements Trainer.StepFunction {
     }
 
     /**
-     * An assistant head on the student's neck (HEAD-style): it reads the student's {@code levels}, trains on the
-     * ground truth with weight {@code weight} (times the task weight), and its raw outputs join the student's taps
-     * under their own names, so that losses on the teacher's head outputs (e.g. {@code kl}) reach it.
+     * An assistant head on the student's neck: it reads the student's {@code levels} (through {@code adapters} when
+     * given), trains on the ground truth with weight {@code weight} (times the task weight; 0 skips that loss), and its
+     * raw outputs join the student's taps under their own names, so that losses on the teacher's head outputs (e.g.
+     * {@code kl}) reach it. A fresh head (HEAD-style) trains with the student; a {@code frozen} one (a copy of the
+     * teacher's head, CrossKD-style) runs in inference mode and only passes the losses' gradients on to its inputs.
+     *
+     * @param adapters maps the student's levels to the channels the head reads; null when it reads them as they are
      */
-    public record Assistant(DetectorHead head, List<String> levels, double weight) {}
+    public record Assistant(DetectorHead head, List<String> levels, double weight, Block adapters, boolean frozen) {
+
+        /** A fresh head reading the student's levels as they are. */
+        public Assistant(DetectorHead head, List<String> levels, double weight) {
+            this(head, levels, weight, null, false);
+        }
+    }
 
     /** The metrics key of the teacher's forward time per step, in milliseconds. */
     public static final String TEACHER_MS = "teacher_ms";
@@ -161,9 +172,16 @@ public final class DistillationStep implements Trainer.StepFunction {
             for (String name : assistant.levels()) {
                 levels.add(studentTaps.get(name));
             }
-            NDList raw = assistant.head().block().forward(ps, levels, true);
-            LossTerms own = assistant.head().loss(raw, batch.targets(), inputShape);
-            own.terms().forEach((k, v) -> terms.put("assistant_" + k, Scalars.mul(v, taskWeight * assistant.weight())));
+            if (assistant.adapters() != null) {
+                levels = assistant.adapters().forward(ps, levels, true);
+            }
+            // A frozen head keeps its normalisation statistics; autograd still carries gradients through it.
+            NDList raw = assistant.head().block().forward(ps, levels, !assistant.frozen());
+            if (assistant.weight() != 0) {
+                LossTerms own = assistant.head().loss(raw, batch.targets(), inputShape);
+                own.terms().forEach((k, v) -> terms.put("assistant_" + k,
+                        Scalars.mul(v, taskWeight * assistant.weight())));
+            }
             Map<String, NDArray> arrays = new LinkedHashMap<>(studentTaps.arrays());
             Map<String, Integer> strides = new LinkedHashMap<>(studentTaps.strides());
             for (int i = 0; i < raw.size(); i++) {

@@ -2,6 +2,7 @@ package io.hdkd.core.pipeline;
 
 import io.hdkd.api.InvalidInputException;
 import io.hdkd.api.OptionSpec;
+import io.hdkd.api.OptionType;
 import io.hdkd.api.Options;
 import io.hdkd.core.config.ConfigSection;
 import java.util.List;
@@ -25,9 +26,10 @@ public final class DistillSection {
                     + "splits, in order (default: the teacher levels the losses read, in the teacher's order)."),
             OptionSpec.integer(PARTITION_EVERY, 1, "With distill.partitioner: re-cluster every this many steps and "
                     + "reuse the partition in between (for batches of the same shape).").atLeast(1),
-            OptionSpec.number(ASSISTANT_WEIGHT, 1.0, "With distill.assistant: the weight of the assistant head's own "
-                    + "task loss (on the ground truth), counted with the task loss (times a of the ratio).")
-                    .atLeast(0)));
+            new OptionSpec(ASSISTANT_WEIGHT, OptionType.DOUBLE, null, "With distill.assistant: the weight of the "
+                    + "assistant head's own task loss (on the ground truth), counted with the task loss (times a of "
+                    + "the ratio); default 1, or 0 with distill.assistant.source = teacher (CrossKD trains that path "
+                    + "on the teacher only).", false, List.of()).atLeast(0)));
 
     /** The ratio {@code a:b} of task loss to distillation losses. */
     public record Ratio(double task, double distill) {
@@ -80,6 +82,14 @@ public final class DistillSection {
             throw o.invalid(PARTITION_EVERY, "must be at least 1");
         }
         return every;
+    }
+
+    /**
+     * {@code assistant-weight} as given, else its default for the assistant's source: 1 for a fresh head, 0 for a
+     * frozen copy of the teacher's.
+     */
+    public static double assistantWeight(Options o, boolean fromTeacher) {
+        return o.has(ASSISTANT_WEIGHT) ? o.getDouble(ASSISTANT_WEIGHT) : fromTeacher ? 0 : 1;
     }
 
     public static Ratio ratio(Options o) {

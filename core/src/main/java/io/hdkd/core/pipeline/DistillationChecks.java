@@ -40,8 +40,8 @@ public final class DistillationChecks {
         TeacherSection.Opened opened = TeacherSection.open(teacherOptions, registry, loader, Device.cpu());
         try (Teacher teacher = opened.teacher()) {
             ComponentContext context = new ComponentContext(numClasses, List.of(), Device.cpu(), config.seed());
-            DistillationPair pair = DistillationRun.pair(student, teacher,
-                    DistillationRun.createAssistant(config, student, teacher, context));
+            DistillationPair pair = DistillationRun.pair(student, teacher, AssistantHeads.create(config, student,
+                    opened, context).map(AssistantHeads.Created::head).orElse(null));
             List<DistillationStep.WeightedLoss> losses =
                     DistillationRun.createLosses(config, pair, opened.numClasses(), context);
             DistillationRun.checkDetections(losses, teacher);

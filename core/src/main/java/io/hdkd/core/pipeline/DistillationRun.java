@@ -95,13 +95,21 @@ public final class DistillationRun {
             DetectorBlock student = session.buildDetector();
             ComponentContext context = new ComponentContext(session.numClasses(), List.of(), session.device(),
                     config.seed());
-            DetectorHead assistant = assistant(config, student, teacher, context, session, log);
+            Optional<AssistantHeads.Created> created = AssistantHeads.create(config, student, opened, context);
+            DetectorHead assistant = created.map(AssistantHeads.Created::head).orElse(null);
+            DistillationStep.Assistant trainedAssistant = created.map(a -> AssistantHeads.initialise(a, config,
+                    session.featureShapes(student), opened, session.loaderConfig().size(), session.manager()))
+                    .orElse(null);
+            created.ifPresent(a -> log.println(AssistantHeads.describe(a, teacher.headType())));
             DistillationPair pair = pair(student, teacher, assistant);
             List<DistillationStep.WeightedLoss> losses = createLosses(config, pair, opened.numClasses(), context);
             checkDetections(losses, teacher);
             Map<String, Block> adapters = new LinkedHashMap<>();
-            if (assistant != null) {
+            if (trainedAssistant != null) {
                 adapters.put("assistant", assistant.block());
+                if (trainedAssistant.adapters() != null) {
+                    adapters.put("assistant-input", trainedAssistant.adapters());
+                }
             }
             for (DistillationStep.WeightedLoss l : losses) {
                 l.loss().adapter().ifPresent(a -> {
@@ -122,11 +130,7 @@ public final class DistillationRun {
             }
             DistillationStep step = new DistillationStep(student, teacher, losses, partitioner, partitionLevels,
                     partitionEvery, session.manager(), ratio.task(), ratio.distill());
-            if (assistant != null) {
-                step.withAssistant(new DistillationStep.Assistant(assistant,
-                        student.headLevels().stream().map(FeatureLevel::name).toList(),
-                        config.section(DistillSection.SECTION.prefix()).getDouble(DistillSection.ASSISTANT_WEIGHT)));
-            }
+            step.withAssistant(trainedAssistant);
             session.openFolder(resume, force);
             TrainingRun.Outcome run = session.train(model, student, step, config.withoutDistillation(DISTILL_SECTIONS),
                     resume, "distill", log);
@@ -200,45 +204,6 @@ public final class DistillationRun {
         DetectorHead side = assistant != null ? assistant : student.head();
         return new DistillationPair(studentLevels, teacher.levels(), side.outputs(), teacher.outputs(), side.type(),
                 teacher.headType());
-    }
-
-    /**
-     * The configured assistant head ({@code distill.assistant.type}), reading the student's head levels and sized for
-     * the student's classes, initialised; null when none is configured. It must be of another type than the
-     * student's head (the same type would only duplicate it).
-     */
-    private static DetectorHead assistant(ResolvedConfig config, DetectorBlock student, Teacher teacher,
-            ComponentContext context, RunSession session, PrintStream log) {
-        DetectorHead head = createAssistant(config, student, teacher, context);
-        if (head == null) {
-            return null;
-        }
-        head.block().initialize(session.manager(), DataType.FLOAT32, session.featureShapes(student));
-        log.println("distill: assistant " + head.type() + " head on the student's " + student.headLevels().stream()
-                .map(FeatureLevel::name).toList() + (head.type().equals(teacher.headType()) ? ""
-                : " (not the teacher's head type " + teacher.headType() + ")"));
-        return head;
-    }
-
-    /** The configured assistant head, created but not initialised (for checks); null when none is configured. */
-    static DetectorHead createAssistant(ResolvedConfig config, DetectorBlock student, Teacher teacher,
-            ComponentContext context) {
-        Optional<ConfiguredComponent> c = config.component(ComponentSlot.ASSISTANT);
-        if (c.isEmpty()) {
-            return null;
-        }
-        String name = ComponentSlot.ASSISTANT.typeKey() + " = " + c.get().type();
-        DetectorHead head;
-        try {
-            head = c.get().create(DetectorHead.class, context.withInputLevels(student.headLevels()));
-        } catch (InvalidInputException e) {
-            throw new InvalidInputException(name + ": " + e.getMessage(), e);
-        }
-        if (head.type().equals(student.head().type())) {
-            throw new InvalidInputException(name + " is the student's own head type; an assistant head is of the"
-                    + " teacher's type (" + teacher.headType() + ")");
-        }
-        return head;
     }
 
     /** A loss that needs the teacher's detections needs a teacher that gives them: refused by the loss's key. */

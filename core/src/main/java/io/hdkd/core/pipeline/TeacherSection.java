@@ -7,6 +7,7 @@ import io.hdkd.api.OptionSpec;
 import io.hdkd.api.Options;
 import io.hdkd.core.config.ComponentSlot;
 import io.hdkd.core.config.ConfigSection;
+import io.hdkd.core.config.ConfiguredComponent;
 import io.hdkd.core.data.loader.LoaderConfig;
 import io.hdkd.core.distill.DetectorTeacher;
 import io.hdkd.core.distill.Normalization;
@@ -63,8 +64,16 @@ public final class TeacherSection {
      *
      * @param numClasses the classes its head predicts, or -1 when unknown (an ONNX model)
      * @param description one line saying what it is, for logs
+     * @param head the teacher run's head as configured (its type and options), to build a copy of it; null for an
+     *     ONNX teacher
      */
-    public record Opened(Teacher teacher, int numClasses, String description) {}
+    public record Opened(Teacher teacher, int numClasses, String description, ConfiguredComponent head) {
+
+        /** A teacher whose head cannot be rebuilt (an ONNX model). */
+        public Opened(Teacher teacher, int numClasses, String description) {
+            this(teacher, numClasses, description, null);
+        }
+    }
 
     private TeacherSection() {}
 
@@ -163,7 +172,8 @@ public final class TeacherSection {
             Normalization teacherNorm = normalization(loaded.loaderConfig().mean(), loaded.loaderConfig().std());
             String backbone = loaded.config().component(ComponentSlot.BACKBONE).map(c -> c.type()).orElse("?");
             String description = "hdkd run " + run + " (" + backbone + " + " + loaded.detector().head().type() + ")";
-            return new Opened(new DetectorTeacher(loaded.detector(), manager, studentNorm, teacherNorm), loaded.categories().size(), description);
+            return new Opened(new DetectorTeacher(loaded.detector(), manager, studentNorm, teacherNorm),
+                    loaded.categories().size(), description, loaded.config().component(ComponentSlot.HEAD).orElse(null));
         } catch (RuntimeException e) {
             manager.close();
             throw e;
