@@ -10,6 +10,8 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.pooling.Pool;
 import io.hdkd.api.Detection;
 import io.hdkd.api.ImageMeta;
+import io.hdkd.api.export.DetectionOutputs;
+import io.hdkd.api.export.OnnxGraph;
 import io.hdkd.api.head.BatchedNms;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +48,13 @@ final class CornerDecoder {
         this.scoreThreshold = scoreThreshold;
         this.nmsIou = nmsIou;
         this.maxDetections = maxDetections;
+    }
+
+    /** This decoding as ONNX nodes for {@code hdkd export --decode} (one image, network-input pixels). */
+    DetectionOutputs.Values export(OnnxGraph graph, List<OnnxGraph.Value> raw, int numClasses, int height,
+            int width) {
+        return CornerDecoderExport.decode(graph, raw, numClasses, stride, topK, embeddingThreshold, candidates,
+                scoreThreshold, nmsIou, maxDetections, height, width);
     }
 
     /** @param raw the head's six outputs in {@link CornerNetHead#outputs()} order */
