@@ -22,7 +22,8 @@ import java.util.List;
  *   <li>sigmoid heatmaps; 3x3 max-pool NMS (stride 1, padding 1; a cell survives where it equals its pooled value);
  *   <li>top-K corners per side over all classes and cells, each with its embedding and sub-cell offset;
  *   <li>all K x K (top-left, bottom-right) pairs by broadcasting; a pair is rejected if the classes differ, the
- *       embedding distance exceeds the threshold, or the bottom-right corner lies left of or above the top-left;
+ *       embedding distance exceeds the threshold, the bottom-right corner lies left of or above the top-left, or a
+ *       corner has score 0 (no peak: taken by top-K only where a heatmap has fewer than K peaks);
  *       its score is the mean of the two corner scores;
  *   <li>the best {@code candidates} pairs above the score threshold, mapped to original image pixels
  *       ({@code (cell + offset) * stride / scale}, clipped to the image), class-wise NMS, and the top
@@ -84,7 +85,11 @@ final class CornerDecoder {
         NDArray rejected = tl.cls.expandDims(1).neq(br.cls.expandDims(0))
                 .logicalOr(tl.embedding.expandDims(1).sub(br.embedding.expandDims(0)).abs().gt(embeddingThreshold))
                 .logicalOr(br.x.expandDims(0).lt(tl.x.expandDims(1)))
-                .logicalOr(br.y.expandDims(0).lt(tl.y.expandDims(1)));
+                .logicalOr(br.y.expandDims(0).lt(tl.y.expandDims(1)))
+                // a cell of score 0 is no peak: top-K reaches such cells only when a heatmap has fewer than K peaks,
+                // and which of these ties it takes is libtorch's unspecified choice; never pair them
+                .logicalOr(tl.score.expandDims(1).lte(0f))
+                .logicalOr(br.score.expandDims(0).lte(0f));
         Shape pairs = new Shape(k, k);
         NDArray keep = rejected.logicalNot().logicalAnd(score.gt(scoreThreshold)).reshape(-1);
         NDArray scores = score.reshape(-1).booleanMask(keep);

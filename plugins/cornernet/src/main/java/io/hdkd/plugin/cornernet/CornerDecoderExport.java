@@ -16,8 +16,9 @@ import java.util.Map;
  *       i mod (H W)}, row and column of the cell; embedding and offsets gathered at the cell; position
  *       {@code (column + dx) x stride}, {@code (row + dy) x stride}, clipped to the input;
  *   <li>all {@code K x K} pairs by broadcasting, rejected where the classes differ, the embedding distance is above
- *       the threshold, or the bottom-right corner lies left of or above the top-left one; score the mean of the two
- *       corner scores; kept where not rejected and the score is above {@code score-threshold};
+ *       the threshold, the bottom-right corner lies left of or above the top-left one, or a corner has score 0 (no
+ *       peak); score the mean of the two corner scores; kept where not rejected and the score is above
+ *       {@code score-threshold};
  *   <li>the best {@code candidates} pairs ({@code TopK} over the pair scores, rejected pairs set to -1, which every
  *       kept pair outranks and the NMS threshold drops);
  *   <li>class-wise {@code NonMaxSuppression} (one score row per class, as the RetinaNet export) and the best
@@ -64,7 +65,11 @@ final class CornerDecoderExport {
                                 floats("embedding_threshold", embeddingThreshold))),
                         op("Less", row(br.x), column(tl.x))),
                 op("Less", row(br.y), column(tl.y)));
-        Value keep = op("And", not(rejected), op("Greater", score, floats("score_threshold", scoreThreshold)));
+        // as the PyTorch decoder, never pair a cell of score 0 (no peak; which such cells TopK takes is a tie rule)
+        Value zero = floats("no_peak", 0f);
+        Value peaks = op("And", op("Greater", column(tl.score), zero), op("Greater", row(br.score), zero));
+        Value keep = op("And", op("And", not(rejected), peaks),
+                op("Greater", score, floats("score_threshold", scoreThreshold)));
         Value masked = g.reshape(where(keep, score, floats("rejected", -1f)), -1);
 
         // the best candidates pairs; the kept ones come first, as they are the only ones above -1
