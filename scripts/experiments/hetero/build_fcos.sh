@@ -12,9 +12,14 @@ version="$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' "$repo_root/pom.xml" | 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 stage="$work/repo"
-mkdir -p "$stage/io/hdkd/hdkd-api/$version" "$stage/io/hdkd/hdkd-parent/$version"
-cp "$repo_root/api/target/hdkd-api-$version.jar" "$stage/io/hdkd/hdkd-api/$version/"
-cp "$repo_root/api/pom.xml" "$stage/io/hdkd/hdkd-api/$version/hdkd-api-$version.pom"
+mkdir -p "$stage/io/hdkd/hdkd-parent/$version"
+# the api, and what the example's tests compile against even with -DskipTests (testkit; core and runtime for its
+# export parity test)
+for m in api testkit core runtime; do
+    mkdir -p "$stage/io/hdkd/hdkd-$m/$version"
+    cp "$repo_root/$m/target/hdkd-$m-$version.jar" "$stage/io/hdkd/hdkd-$m/$version/"
+    cp "$repo_root/$m/pom.xml" "$stage/io/hdkd/hdkd-$m/$version/hdkd-$m-$version.pom"
+done
 cp "$repo_root/pom.xml" "$stage/io/hdkd/hdkd-parent/$version/hdkd-parent-$version.pom"
 outer="file://${HOME}/.m2/repository"
 cat > "$work/settings.xml" <<XML

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Installs hdkd's plugin SDK into your local Maven repository (~/.m2/repository), so that a plugin project builds
 # against this distribution with no hdkd source checkout: the parent pom, the api (with sources and javadoc), the
-# contract-test kit, the plugin archetype, and hdkd-runtime (a model of 'hdkd export --decode' in your Java
-# program). Extra arguments go to every mvn call, e.g. -o (offline), -s settings.xml, -Dmaven.repo.local=DIR.
+# contract-test kit, the plugin archetype, hdkd-runtime (a model of 'hdkd export --decode' in your Java program)
+# and hdkd-core (its ONNX graph writer and runner, for a plugin's export parity test). Extra arguments go to every
+# mvn call, e.g. -o (offline), -s settings.xml, -Dmaven.repo.local=DIR.
 # Needs Maven 3.6 or newer on the PATH (or MVN=/path/to/mvn).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,4 +24,6 @@ archetype="$repo/hdkd-plugin-archetype/$version/hdkd-plugin-archetype-$version"
 install "$@" -Dfile="$archetype.jar" -DpomFile="$archetype.pom"
 runtime="$repo/hdkd-runtime/$version/hdkd-runtime-$version"
 install "$@" -Dfile="$runtime.jar" -DpomFile="$runtime.pom"
-echo "installed io.hdkd:hdkd-parent, hdkd-api (sources, javadoc), hdkd-testkit, hdkd-plugin-archetype, hdkd-runtime $version"
+core="$repo/hdkd-core/$version/hdkd-core-$version"
+install "$@" -Dfile="$core.jar" -DpomFile="$core.pom"
+echo "installed io.hdkd:hdkd-parent, hdkd-api (sources, javadoc), hdkd-testkit, hdkd-plugin-archetype, hdkd-runtime, hdkd-core $version"

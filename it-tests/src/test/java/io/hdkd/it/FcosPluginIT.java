@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * of tree by its own Maven build against the api jar this build made, dropped into a copy of the distribution's
  * plugins/, and trained with {@code model.head.type = fcos} on a small synthetic preset.
  *
- * <p>The nested build resolves {@code io.hdkd:hdkd-api} and {@code hdkd-testkit} from a staged repository
+ * <p>The nested build resolves {@code io.hdkd:hdkd-api}, {@code hdkd-testkit} and (for its export test, at test
+ * scope) {@code hdkd-core} with {@code hdkd-runtime} from a staged repository
  * (target/it-repo: their jars and poms and the parent pom, nothing is installed into the user's repository) and everything else (DJL's api, Guice,
  * Maven's plugins) from the outer build's local repository, used as a read-only file:// repository. It runs offline
  * when the outer build does.
@@ -93,8 +94,9 @@ class FcosPluginIT {
     }
 
     /**
-     * Stages the api and testkit jars with their poms, and the parent pom, in target/it-repo, the layout of a Maven
-     * repository (the example's contract test extends the testkit's HeadContract).
+     * Stages the api, testkit, core and runtime jars with their poms, and the parent pom, in target/it-repo, the
+     * layout of a Maven repository (the example's contract test extends the testkit's HeadContract; its export test
+     * uses core's ONNX graph writer, and core depends on runtime).
      */
     private static Path stagedRepository() throws IOException {
         Path repo = Path.of(property("hdkd.it.repo"));
@@ -102,6 +104,10 @@ class FcosPluginIT {
         stage(repo, "hdkd-api", version, Path.of(property("hdkd.api.jar")), Path.of(property("hdkd.api.pom")));
         stage(repo, "hdkd-testkit", version, Path.of(property("hdkd.testkit.jar")),
                 Path.of(property("hdkd.testkit.pom")));
+        // the export parity test (FcosExportTest) writes and runs the head's graph with hdkd-core's, at test scope
+        stage(repo, "hdkd-core", version, Path.of(property("hdkd.core.jar")), Path.of(property("hdkd.core.pom")));
+        stage(repo, "hdkd-runtime", version, Path.of(property("hdkd.runtime.jar")),
+                Path.of(property("hdkd.runtime.pom")));
         Path parent = Files.createDirectories(repo.resolve("io/hdkd/hdkd-parent/" + version));
         Files.copy(Path.of(property("hdkd.parent.pom")), parent.resolve("hdkd-parent-" + version + ".pom"),
                 StandardCopyOption.REPLACE_EXISTING);

@@ -7,14 +7,19 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.hdkd.api.ImageMeta;
+import io.hdkd.api.InvalidInputException;
 import io.hdkd.core.bench.BenchReport;
+import io.hdkd.core.export.OnnxDetector;
 import io.hdkd.core.data.loader.LoaderConfig;
 import io.hdkd.core.model.DetectorBlock;
 import io.hdkd.core.pipeline.DetectorBuilder;
 import io.hdkd.core.pipeline.SavedModel;
+import io.hdkd.core.plugin.LoadedPlugins;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -31,11 +36,18 @@ import picocli.CommandLine.Spec;
  * RetinaNet R50-FPN). An untrained RetinaNet scores every anchor near its prior (0.01), under the default score
  * threshold, so its decoding has nothing to do: set {@code model.head.score-threshold=0} to time the worst case
  * (top-k candidates on every level, then NMS), which is what the published figures use.
+ *
+ * <p>{@code --model FILE.onnx} times a model written by {@code hdkd export} on ONNX Runtime, step by step as
+ * {@code eval --model} runs it ({@link OnnxDetector#detect(float[], long[], List, NDManager)}: a {@code --decode}
+ * export decodes in the graph, a raw one's outputs are decoded by its head). With {@code --run} as well, the run's
+ * model is timed first on the PyTorch engine at the same input size and batch, on the same seeded inputs, so the two
+ * blocks compare the engines and their detection counts agree.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = {"Time inference (forward + decode) on synthetic inputs: of a run's trained model (--run), or of",
             "an untrained detector (--config/--set, default RetinaNet R50-FPN; add",
-            "--set model.head.score-threshold=0 to time the worst-case decoding)."})
+            "--set model.head.score-threshold=0 to time the worst-case decoding); --model FILE.onnx times an",
+            "export on ONNX Runtime, after the run's model (--run) on the same inputs."})
 public final class BenchPredictCommand implements Callable<Integer> {
 
     @Spec
@@ -50,6 +62,10 @@ public final class BenchPredictCommand implements Callable<Integer> {
 
     @Mixin
     DetectorArgs model;
+
+    @Option(names = "--model", paramLabel = "FILE", description = "A model written by hdkd export (.onnx), timed on ONNX"
+            + " Runtime; with --run, after the run's model on the same inputs (input size and batch).")
+    Path onnx;
 
     @Option(names = "--batch", paramLabel = "B",
             description = "Images per forward pass (default: the run's batch size; 2 without a run).")
@@ -70,11 +86,14 @@ public final class BenchPredictCommand implements Callable<Integer> {
         if (images < 1 || (size != null && size < 1) || (batchSize != null && batchSize < 1)) {
             throw new ParameterException(spec.commandLine(), "--images, --size and --batch must be >= 1");
         }
-        if (run != null && model.given()) {
-            throw new ParameterException(spec.commandLine(), "--run and --config/--set contradict each other: a run "
-                    + "brings its own model");
+        if ((run != null || onnx != null) && model.given()) {
+            throw new ParameterException(spec.commandLine(), (run != null ? "--run" : "--model") + " and --config/--set"
+                    + " contradict each other: a " + (run != null ? "run" : "model file") + " brings its own model");
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (onnx != null) {
+            return withOnnx(out);
+        }
         try (NDManager manager = NDManager.newBaseManager(Engine.getInstance().defaultDevice())) {
             DetectorBlock detector;
             int side;
@@ -98,18 +117,62 @@ public final class BenchPredictCommand implements Callable<Integer> {
             out.println("batch " + batch);
             out.flush();
             manager.getEngine().setRandomSeed((int) seed);
-            ParameterStore ps = new ParameterStore(manager, false);
-            List<ImageMeta> metas = new ArrayList<>(batch);
-            for (int i = 0; i < batch; i++) {
-                metas.add(new ImageMeta(i + 1, side, side, 1f, 1f));
+            timeDetector(out, detector, manager, side, batch, steps, null);
+        }
+        return ExitCodes.OK;
+    }
+
+    /** {@code --model}: the file on ONNX Runtime, after the run's model on the same inputs when there is one. */
+    private int withOnnx(PrintWriter out) {
+        LoadedPlugins plugins = PluginHost.load(spec); // once, for the file's head and the run's model
+        try (NDManager manager = NDManager.newBaseManager(Engine.getInstance().defaultDevice());
+                OnnxDetector detector = new OnnxDetector(onnx, plugins.registry())) {
+            int side;
+            if (detector.fixedSize() > 0) {
+                side = detector.fixedSize();
+                if (size != null && size != side) {
+                    throw new InvalidInputException("--size " + size + ": --model " + onnx + " takes " + side + "x"
+                            + side + " inputs (exported with that size)");
+                }
+            } else if (size != null) {
+                side = size;
+            } else {
+                throw new InvalidInputException("--model " + onnx + " takes any input size (a --dynamic export): "
+                        + "name one with --size");
             }
-            Shape input = new Shape(side, side);
-            step(detector, ps, manager, batch, side, metas, input); // warm-up
+            if (detector.decoded() && batchSize != null && batchSize != 1) {
+                throw new InvalidInputException("--batch " + batchSize + ": --model " + onnx + " is a decoded export, "
+                        + "which takes one image per run; time batches on a raw export");
+            }
+            // a decoded export takes one image per run (docs/EXPORT.md)
+            int batch = detector.decoded() ? 1 : Math.min(batchSize != null ? batchSize : 1, images);
+            int steps = (images + batch - 1) / batch;
+            float[] input = new float[batch * 3 * side * side];
+            SplittableRandom random = new SplittableRandom(seed);
+            for (int i = 0; i < input.length; i++) {
+                input[i] = (float) random.nextGaussian();
+            }
+            out.println("input " + side + "x" + side);
+            out.println("batch " + batch);
+            if (run != null) {
+                out.println("model run (PyTorch engine)");
+                out.flush();
+                try (NDManager runScope = manager.newSubManager()) {
+                    DetectorBlock runModel = run.load(spec, runScope, plugins).detector();
+                    timeDetector(out, runModel, runScope, side, batch, steps, input);
+                }
+            }
+            out.println("model onnx (ONNX Runtime)");
+            out.println("decoding " + (detector.decoded() ? "in the graph" : "by the head, as eval --model decodes"));
+            out.flush();
+            long[] shape = {batch, 3, side, side};
+            List<ImageMeta> metas = metas(batch, side);
+            onnxStep(detector, input, shape, metas, manager); // warm-up
             double[] millis = new double[steps];
             int detections = 0;
             for (int s = 0; s < steps; s++) {
                 long t0 = System.nanoTime();
-                detections += step(detector, ps, manager, batch, side, metas, input);
+                detections += onnxStep(detector, input, shape, metas, manager);
                 millis[s] = (System.nanoTime() - t0) / 1e6;
             }
             out.println("detections " + detections);
@@ -119,10 +182,54 @@ public final class BenchPredictCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static int step(DetectorBlock detector, ParameterStore ps, NDManager manager, int batch, int side,
-            List<ImageMeta> metas, Shape input) {
+    private static int onnxStep(OnnxDetector detector, float[] input, long[] shape, List<ImageMeta> metas,
+            NDManager manager) {
         try (NDManager step = manager.newSubManager()) {
-            NDArray x = step.randomNormal(new Shape(batch, 3, side, side));
+            int n = 0;
+            for (var perImage : detector.detect(input, shape, metas, step)) {
+                n += perImage.size();
+            }
+            return n;
+        }
+    }
+
+    /**
+     * Times {@code steps} forward passes and decodings of {@code detector} (after one warm-up) and prints the
+     * detections and the report; inputs seeded random normal, or {@code input} (copied in at every step, as the ONNX
+     * side copies it) where given.
+     */
+    private static void timeDetector(PrintWriter out, DetectorBlock detector, NDManager manager, int side, int batch,
+            int steps, float[] input) {
+        ParameterStore ps = new ParameterStore(manager, false);
+        List<ImageMeta> metas = metas(batch, side);
+        Shape inputShape = new Shape(side, side);
+        step(detector, ps, manager, batch, side, metas, inputShape, input); // warm-up
+        double[] millis = new double[steps];
+        int detections = 0;
+        for (int s = 0; s < steps; s++) {
+            long t0 = System.nanoTime();
+            detections += step(detector, ps, manager, batch, side, metas, inputShape, input);
+            millis[s] = (System.nanoTime() - t0) / 1e6;
+        }
+        out.println("detections " + detections);
+        double median = BenchReport.median(millis);
+        BenchReport.print(out, median, batch / (median / 1000));
+    }
+
+    /** Network-input-sized images at scale 1, so detections stay in input pixels. */
+    private static List<ImageMeta> metas(int batch, int side) {
+        List<ImageMeta> metas = new ArrayList<>(batch);
+        for (int i = 0; i < batch; i++) {
+            metas.add(new ImageMeta(i + 1, side, side, 1f, 1f));
+        }
+        return metas;
+    }
+
+    private static int step(DetectorBlock detector, ParameterStore ps, NDManager manager, int batch, int side,
+            List<ImageMeta> metas, Shape input, float[] values) {
+        try (NDManager step = manager.newSubManager()) {
+            Shape shape = new Shape(batch, 3, side, side);
+            NDArray x = values == null ? step.randomNormal(shape) : step.create(values, shape);
             NDList raw = detector.forward(ps, new NDList(x), false);
             int n = 0;
             for (var perImage : detector.head().decode(raw, metas, input)) {

@@ -33,6 +33,11 @@ final class ModelRunArgs {
      * @throws InvalidInputException if the run folder holds no finished model
      */
     SavedModel.Loaded load(CommandSpec spec, NDManager manager) {
+        return load(spec, manager, null);
+    }
+
+    /** As {@link #load(CommandSpec, NDManager)}, with plugins the command has loaded already (null: load them). */
+    SavedModel.Loaded load(CommandSpec spec, NDManager manager, LoadedPlugins loaded) {
         if (!Files.isDirectory(run)) {
             throw new InvalidInputException("--run " + run + ": no such folder");
         }
@@ -41,7 +46,7 @@ final class ModelRunArgs {
             throw new InvalidInputException("--run " + run + " holds no trained model (no " + model
                     + "); train one with 'hdkd train --out " + run + "' or wait for its training to finish");
         }
-        LoadedPlugins plugins = PluginHost.load(spec);
+        LoadedPlugins plugins = loaded != null ? loaded : PluginHost.load(spec);
         return SavedModel.load(run, plugins.registry(), Engine.getInstance().defaultDevice(), manager);
     }
 }

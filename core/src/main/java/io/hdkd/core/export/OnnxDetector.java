@@ -53,6 +53,8 @@ public final class OnnxDetector implements AutoCloseable {
     private final LoaderConfig loader;
     private final int fixedSize;
     private final boolean decoded;
+    private DetectorHead head;
+    private NDManager headManager;
 
     /** Opens an exported model; the plugins its configuration names must be loaded. */
     public OnnxDetector(Path file, ComponentRegistry registry) {
@@ -118,17 +120,13 @@ public final class OnnxDetector implements AutoCloseable {
         try (NDManager scope = manager.newSubManager();
                 DetectionLoader data = new DetectionLoader(dataset, AugmentConfig.NONE, one);
                 ProgressBar bar = showProgress ? ProgressBar.stderr("eval", dataset.images().size(), "img") : null) {
-            DetectorHead head = decoded ? null : buildHead(scope);
             var it = data.epoch(0, scope);
             while (it.hasNext()) {
                 try (DetectionBatch batch = it.next()) {
                     NDArray images = padded(batch.images());
-                    Shape input = new Shape(images.getShape().get(2), images.getShape().get(3));
-                    Map<String, OnnxModelRunner.Output> out = runner.run(images.toFloatArray(),
-                            images.getShape().getShape());
                     ImageMeta meta = batch.metas().get(0);
-                    List<Detection> found = decoded ? mapBack(out, meta)
-                            : head.decode(rawOutputs(out, head, batch.manager()), batch.metas(), input).get(0);
+                    List<Detection> found = detect(images.toFloatArray(), images.getShape().getShape(),
+                            batch.metas(), batch.manager()).get(0);
                     for (Detection d : found) {
                         dets.add(CocoDetection.of(meta.imageId(), d, dataset.categories()));
                     }
@@ -141,10 +139,46 @@ public final class OnnxDetector implements AutoCloseable {
         return dets;
     }
 
-    /** The head the model's configuration builds (its weights are not needed: decoding has none). */
-    private DetectorHead buildHead(NDManager manager) {
-        DetectorBlock detector = DetectorBuilder.build(config, categories.size(), loader.size(), Device.cpu(), manager);
-        return detector.head();
+    /**
+     * One run of the model on a prepared batch ({@code N x 3 x H x W}, normalised and padded to the model's input
+     * size), and its detections per image in original image pixels ({@code metas}' scales): a decoded model's boxes
+     * mapped back, a raw model's outputs decoded by the head its configuration builds (arrays in {@code manager}).
+     * This is {@code eval --model}'s step; {@code bench predict --model} times it.
+     */
+    public List<List<Detection>> detect(float[] images, long[] shape, List<ImageMeta> metas, NDManager manager) {
+        if (metas.size() != shape[0]) {
+            throw new IllegalArgumentException(metas.size() + " image metas for a batch of " + shape[0]);
+        }
+        Map<String, OnnxModelRunner.Output> out = runner.run(images, shape);
+        if (decoded) {
+            if (metas.size() != 1) {
+                throw new IllegalArgumentException("a decoded export takes one image per run, got " + metas.size());
+            }
+            return List.of(mapBack(out, metas.get(0)));
+        }
+        DetectorHead head = head();
+        return head.decode(rawOutputs(out, head, manager), metas, new Shape(shape[2], shape[3]));
+    }
+
+    /** Whether the model decodes in its graph ({@code hdkd export --decode}). */
+    public boolean decoded() {
+        return decoded;
+    }
+
+    /** The fixed input side, or 0 for a {@code --dynamic} export. */
+    public int fixedSize() {
+        return fixedSize;
+    }
+
+    /** The head the model's configuration builds (its weights are not needed: decoding has none), built once. */
+    private DetectorHead head() {
+        if (head == null) {
+            headManager = NDManager.newBaseManager(Device.cpu());
+            DetectorBlock detector = DetectorBuilder.build(config, categories.size(), loader.size(), Device.cpu(),
+                    headManager);
+            head = detector.head();
+        }
+        return head;
     }
 
     /** Zero-pads a batch at the bottom and right up to a fixed input size, as the loader pads. */
@@ -204,5 +238,8 @@ public final class OnnxDetector implements AutoCloseable {
     @Override
     public void close() {
         runner.close();
+        if (headManager != null) {
+            headManager.close();
+        }
     }
 }

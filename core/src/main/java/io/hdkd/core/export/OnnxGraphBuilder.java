@@ -7,7 +7,9 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
@@ -58,6 +60,16 @@ public final class OnnxGraphBuilder implements OnnxGraph {
     /** The graph built so far. */
     public GraphProto build() {
         return graph.build();
+    }
+
+    /**
+     * The graph built so far as a bare model (its opset, the IR version of that opset, no metadata): what a plugin's
+     * parity test runs on ONNX Runtime ({@link OnnxModelRunner#of}).
+     */
+    public ModelProto model(String producer) {
+        return ModelProto.newBuilder().setIrVersion(DetectorExport.irVersion(opset)).setProducerName(producer)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
+                .setGraph(build()).build();
     }
 
     /** Declares a float32 graph input; a dimension below 1 is symbolic, named by {@code symbols}. */

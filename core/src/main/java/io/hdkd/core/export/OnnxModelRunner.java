@@ -71,11 +71,36 @@ public final class OnnxModelRunner implements AutoCloseable {
         }
     }
 
+    /** One float32 input: values and shape. */
+    public record Input(float[] values, long[] shape) {}
+
     /** Runs {@code images} ({@code shape}, usually {@code N x 3 x H x W}) and returns every output by name. */
     public Map<String, Output> run(float[] images, long[] shape) {
+        return run(Map.of(inputName, new Input(images, shape)));
+    }
+
+    /**
+     * Runs a model of several float32 inputs (e.g. a head alone, fed feature maps by level name) and returns every
+     * output by name.
+     */
+    public Map<String, Output> run(Map<String, Input> inputs) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(images), shape);
-                OrtSession.Result result = session.run(Map.of(inputName, input))) {
+        Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, Input> e : inputs.entrySet()) {
+                tensors.put(e.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(e.getValue().values()),
+                        e.getValue().shape()));
+            }
+            return outputs(tensors);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
+        } finally {
+            tensors.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private Map<String, Output> outputs(Map<String, OnnxTensor> inputs) {
+        try (OrtSession.Result result = session.run(inputs)) {
             Map<String, Output> out = new LinkedHashMap<>();
             for (Map.Entry<String, OnnxValue> e : result) {
                 OnnxTensor t = (OnnxTensor) e.getValue();

@@ -225,6 +225,49 @@ class RunCommandsTest {
                 .contains("peak_rss_mb");
     }
 
+    @Test
+    void benchPredictTimesAnExportOnOnnxRuntimeBesideTheRunsModel() throws Exception {
+        Path decoded = dir.resolve("decoded.onnx");
+        CliRun export = CliRun.of("export", "--run", run.toString(), "--out", decoded.toString(), "--decode",
+                "--size", "64");
+        assertThat(export.exitCode()).as(export.err()).isZero();
+
+        CliRun r = CliRun.of("bench", "predict", "--run", run.toString(), "--model", decoded.toString(), "--images",
+                "2");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).contains("input 64x64", "batch 1", "model run (PyTorch engine)", "model onnx (ONNX Runtime)",
+                "decoding in the graph");
+        assertThat(lines.indexOf("model run (PyTorch engine)")).isLessThan(lines.indexOf("model onnx (ONNX Runtime)"));
+        assertThat(lines.stream().filter(l -> l.matches("images_per_s \\d+\\.\\d{3}"))).hasSize(2);
+        // the same inputs through both engines: the same number of detections
+        List<String> counts = lines.stream().filter(l -> l.startsWith("detections ")).toList();
+        assertThat(counts).hasSize(2);
+        assertThat(counts.get(1)).isEqualTo(counts.get(0)).isNotEqualTo("detections 0");
+
+        // a raw export, batched, decoded by its head as eval --model decodes it
+        Path raw = dir.resolve("raw.onnx");
+        assertThat(CliRun.of("export", "--run", run.toString(), "--out", raw.toString(), "--size", "64").exitCode())
+                .isZero();
+        CliRun batched = CliRun.of("bench", "predict", "--run", run.toString(), "--model", raw.toString(),
+                "--images", "4", "--batch", "2");
+        assertThat(batched.exitCode()).as(batched.err()).isZero();
+        List<String> b = batched.out().lines().toList();
+        assertThat(b).contains("batch 2", "decoding by the head, as eval --model decodes");
+        List<String> rawCounts = b.stream().filter(l -> l.startsWith("detections ")).toList();
+        assertThat(rawCounts).hasSize(2);
+        assertThat(rawCounts.get(1)).isEqualTo(rawCounts.get(0));
+
+        CliRun refused = CliRun.of("bench", "predict", "--model", decoded.toString(), "--batch", "2");
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.errLines()).containsExactly("hdkd: error: --batch 2: --model " + decoded + " is a decoded"
+                + " export, which takes one image per run; time batches on a raw export");
+        CliRun size = CliRun.of("bench", "predict", "--model", decoded.toString(), "--size", "96");
+        assertThat(size.exitCode()).isEqualTo(2);
+        assertThat(size.errLines()).hasSize(1);
+        assertThat(size.err()).contains("--size 96").contains("64x64");
+    }
+
     private static int changedPixels(BufferedImage a, BufferedImage b) {
         int n = 0;
         for (int y = 0; y < a.getHeight(); y++) {

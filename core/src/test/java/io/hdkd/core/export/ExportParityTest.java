@@ -159,22 +159,88 @@ class ExportParityTest {
             ModelProto model = DetectorExport.export(detector, config, categories(3),
                     LoaderConfig.fromOptions(config.section(LoaderConfig.SECTION)),
                     new DetectorExport.Settings(OnnxGraphBuilder.DEFAULT_OPSET, 64, true, List.of()), "test");
-            try (OnnxModelRunner runner = OnnxModelRunner.of(model.toByteArray())) {
-                Map<String, OnnxModelRunner.Output> out = runner.run(images.toFloatArray(), new long[] {1, 3, 64, 64});
-                float[] boxes = out.get(DetectionOutputs.BOXES).floats();
-                float[] scores = out.get(DetectionOutputs.SCORES).floats();
-                long[] labels = out.get(DetectionOutputs.LABELS).longs();
-                assertThat(want).hasSizeGreaterThan(10);
-                assertThat(scores).hasSize(want.size());
-                assertThat(out.get(DetectionOutputs.BOXES).shape()).containsExactly(want.size(), 4);
-                for (int i = 0; i < want.size(); i++) {
-                    Detection d = want.get(i);
-                    assertThat(labels[i]).as("label %d", i).isEqualTo(d.label());
-                    assertThat((double) scores[i]).as("score %d", i).isCloseTo(d.score(), within(1e-4));
-                    float[] b = {d.x1(), d.y1(), d.x2(), d.y2()};
-                    for (int j = 0; j < 4; j++) {
-                        assertThat((double) boxes[4 * i + j]).as("box %d", i).isCloseTo(b[j], within(1e-3));
-                    }
+            assertThat(want).hasSizeGreaterThan(10);
+            assertDetections(model, images, want);
+        }
+    }
+
+    @ParameterizedTest(name = "opset {0}, top-k {1}")
+    @CsvSource({"13, 12", "17, 12", "17, 100"})
+    void cornerNetDecodingInTheGraphGivesHdkdsDetections(int opset, int topK) {
+        Map<String, String> raw = new LinkedHashMap<>(tiny("cornernet"));
+        raw.put("model.head.level", "p3");
+        raw.put("model.head.channels", "8");
+        raw.put("model.head.top-k", Integer.toString(topK));
+        // random embeddings are spread: a wide threshold lets many pairs through to scoring and NMS
+        raw.put("model.head.embedding-threshold", "3");
+        raw.put("model.head.candidates", "60");
+        raw.put("model.head.max-detections", "25");
+        ResolvedConfig config = resolve(raw);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            DetectorBlock detector = DetectorBuilder.build(config, 2, 64, Device.cpu(), m);
+            randomiseNorms(detector.getParameters().values(), 37);
+            spreadHeadWeights(detector, 41, 0.2);
+            NDArray images = random(m, 43, 1, 3, 64, 64);
+            NDList rawOut = detector.forward(new ParameterStore(m, false), new NDList(images), false);
+            // top-k 12 stays among the peaks; top-k 100 (of 2 x 8 x 8 cells) also takes cells of score 0, whose ties
+            // ONNX's TopK and libtorch's order differently: neither decoder pairs them
+            for (int side = 0; side < 2; side++) {
+                long peaks = peaks(rawOut.get(side));
+                if (topK < 100) {
+                    assertThat(peaks).as("peaks of heatmap %d", side).isGreaterThan(topK);
+                } else {
+                    assertThat(peaks).as("peaks of heatmap %d", side).isLessThan(topK);
+                }
+            }
+            List<Detection> want = detector.head().decode(rawOut, List.of(new ImageMeta(1, 64, 64, 1f, 1f)),
+                    new Shape(64, 64)).get(0);
+            ModelProto model = DetectorExport.export(detector, config, categories(2),
+                    LoaderConfig.fromOptions(config.section(LoaderConfig.SECTION)),
+                    new DetectorExport.Settings(opset, 64, true, List.of()), "test");
+            assertThat(want).hasSizeGreaterThan(5);
+            assertThat(want.stream().map(Detection::label).distinct()).hasSize(2);
+            assertDetections(model, images, want);
+        }
+    }
+
+    /** Conv weights of the head drawn from N(0, std) (seeded), so that its outputs vary from cell to cell. */
+    private static void spreadHeadWeights(DetectorBlock detector, long seed, double std) {
+        Random rnd = new Random(seed);
+        for (Parameter p : detector.head().block().getParameters().values()) {
+            if (p.getName().equals("weight")) {
+                float[] v = new float[(int) p.getArray().size()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) (std * rnd.nextGaussian());
+                }
+                p.getArray().set(v);
+            }
+        }
+    }
+
+    /** Cells of a 1 x C x H x W heatmap (logits) equal to their 3x3 max pool, as CornerNet's decoder finds them. */
+    private static long peaks(NDArray logits) {
+        NDArray heat = ai.djl.nn.Activation.sigmoid(logits);
+        NDArray pooled = ai.djl.nn.pooling.Pool.maxPool2d(heat, new Shape(3, 3), new Shape(1, 1), new Shape(1, 1),
+                false);
+        return pooled.eq(heat).sum().toType(DataType.INT64, false).getLong();
+    }
+
+    /** ONNX Runtime's decoded outputs of {@code model} on {@code images} are {@code want}, in order. */
+    static void assertDetections(ModelProto model, NDArray images, List<Detection> want) {
+        try (OnnxModelRunner runner = OnnxModelRunner.of(model.toByteArray())) {
+            Map<String, OnnxModelRunner.Output> out = runner.run(images.toFloatArray(), images.getShape().getShape());
+            float[] boxes = out.get(DetectionOutputs.BOXES).floats();
+            float[] scores = out.get(DetectionOutputs.SCORES).floats();
+            long[] labels = out.get(DetectionOutputs.LABELS).longs();
+            assertThat(scores).hasSize(want.size());
+            assertThat(out.get(DetectionOutputs.BOXES).shape()).containsExactly(want.size(), 4);
+            for (int i = 0; i < want.size(); i++) {
+                Detection d = want.get(i);
+                assertThat(labels[i]).as("label %d", i).isEqualTo(d.label());
+                assertThat((double) scores[i]).as("score %d", i).isCloseTo(d.score(), within(1e-4));
+                float[] b = {d.x1(), d.y1(), d.x2(), d.y2()};
+                for (int j = 0; j < 4; j++) {
+                    assertThat((double) boxes[4 * i + j]).as("box %d", i).isCloseTo(b[j], within(1e-3));
                 }
             }
         }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
@@ -15,9 +16,11 @@ import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import io.hdkd.api.Scalars;
+import io.hdkd.api.export.OnnxGraph;
 import io.hdkd.api.head.SeededNormalInitializer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The FCOS head network. A class tower and a box tower of {@code numConvs x (conv3x3 + GroupNorm + ReLU)}, shared by
@@ -118,6 +121,64 @@ final class FcosBlock extends AbstractBlock {
         out.addAll(boxes);
         out.addAll(centres);
         return out;
+    }
+
+    /**
+     * The block as ONNX, the same outputs in the same order as {@link #forward}. The distances' element-wise steps
+     * (scale, clamp, exp, stride) run on the map before its rows are formed: the same values, and the outputs keep
+     * their known rank.
+     */
+    List<OnnxGraph.Value> export(OnnxGraph g, List<OnnxGraph.Value> inputs) {
+        checkLevels(inputs.size());
+        List<OnnxGraph.Value> classes = new ArrayList<>();
+        List<OnnxGraph.Value> boxes = new ArrayList<>();
+        List<OnnxGraph.Value> centres = new ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int l = 0; l < inputs.size(); l++) {
+                OnnxGraph.Value level = inputs.get(l);
+                OnnxGraph.Value c = exportTower(g, classTower, level);
+                classes.add(exportRows(g, g.conv(c, classLogits), numClasses));
+                OnnxGraph.Value b = exportTower(g, boxTower, level);
+                OnnxGraph.Value x = g.conv(b, boxDistances);
+                OnnxGraph.Value scaled = op(g, "Mul", x, g.constant("fcos_scale_" + l,
+                        m.create(scales.get(l).getArray().toFloatArray())));
+                OnnxGraph.Value clamped = op(g, "Min", scaled,
+                        g.constant("fcos_max_log_distance", m.create(new float[] {(float) MAX_LOG_DISTANCE})));
+                OnnxGraph.Value exp = g.node("Exp", List.of(clamped), 1, Map.of()).get(0);
+                OnnxGraph.Value distances = op(g, "Mul", exp,
+                        g.constant("fcos_stride_" + l, m.create(new float[] {strides[l]})));
+                boxes.add(exportRows(g, distances, 4));
+                centres.add(exportRows(g, g.conv(b, centerness), 1));
+            }
+        }
+        List<OnnxGraph.Value> out = new ArrayList<>(classes);
+        out.addAll(boxes);
+        out.addAll(centres);
+        return out;
+    }
+
+    /** A tower's layers in order: its convolutions, GroupNorms and ReLUs (all it holds, see {@link #tower}). */
+    private static OnnxGraph.Value exportTower(OnnxGraph g, SequentialBlock tower, OnnxGraph.Value x) {
+        OnnxGraph.Value y = x;
+        for (Block layer : tower.getChildren().values()) {
+            if (layer instanceof Conv2d conv) {
+                y = g.conv(y, conv);
+            } else if (layer instanceof GroupNorm norm) {
+                y = norm.export(g, y);
+            } else {
+                y = g.relu(y);
+            }
+        }
+        return y;
+    }
+
+    /** {@link #toRows} as ONNX: {@code N x K x H x W} to {@code N x (H W) x K}, for symbolic sizes too. */
+    private static OnnxGraph.Value exportRows(OnnxGraph g, OnnxGraph.Value map, int k) {
+        return g.reshape(g.transpose(map, 0, 2, 3, 1), 0, -1, k);
+    }
+
+    private static OnnxGraph.Value op(OnnxGraph g, String type, OnnxGraph.Value a, OnnxGraph.Value b) {
+        return g.node(type, List.of(a, b), 1, Map.of()).get(0);
     }
 
     /** {@code N x K x H x W} to {@code N x (H W) x K}. */

@@ -18,6 +18,8 @@ import io.hdkd.api.ImageMeta;
 import io.hdkd.api.ImageTargets;
 import io.hdkd.api.LossTerms;
 import io.hdkd.api.OutputKind;
+import io.hdkd.api.export.BlockExporter;
+import io.hdkd.api.export.DetectionExporter;
 import io.hdkd.api.head.Boxes;
 import io.hdkd.api.head.Detections;
 import io.hdkd.api.head.FocalLoss;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * FCOS (Tian et al., "FCOS: Fully Convolutional One-Stage Object Detection", 2019): every location of every level
@@ -84,6 +87,19 @@ final class FcosHead implements DetectorHead {
     @Override
     public List<HeadOutput> outputs() {
         return outputs;
+    }
+
+    /** The block as ONNX (SPI 2): towers, GroupNorm, the per-level scale and exp, rows as {@link FcosBlock}'s. */
+    @Override
+    public Optional<BlockExporter> exporter() {
+        return Optional.of(block::export);
+    }
+
+    /** {@link #decode} as ONNX for {@code hdkd export --decode}: see {@link FcosExport}. */
+    @Override
+    public Optional<DetectionExporter> detectionExporter() {
+        return Optional.of((graph, raw, height, width) ->
+                FcosExport.decode(graph, raw, config, strides, numClasses, height, width));
     }
 
     @Override

@@ -2,12 +2,16 @@ package com.example.fcos;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import io.hdkd.api.export.OnnxGraph;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Group normalisation (Wu and He 2018), as FCOS's towers use it; DJL 0.36 has none. The channels of
@@ -52,6 +56,32 @@ final class GroupNorm extends AbstractBlock {
         g.attach(x.getManager());
         b.attach(x.getManager());
         return new NDList(normalised.mul(g).add(b));
+    }
+
+    /**
+     * This normalisation as ONNX: the {@code N x G x (C/G H W)} view normalised by {@code InstanceNormalization}
+     * (per row over its last axis, the same population variance and epsilon; an operator every opset from 13 on
+     * has, where GroupNormalization came at 18 and changed at 21), then the per-channel scale and shift.
+     */
+    OnnxGraph.Value export(OnnxGraph g, OnnxGraph.Value x) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] ones = new float[groups];
+            java.util.Arrays.fill(ones, 1f);
+            OnnxGraph.Value grouped = g.reshape(x, 0, groups, -1);
+            OnnxGraph.Value normalised = g.node("InstanceNormalization", List.of(grouped,
+                    g.constant("gn_unit_scale", m.create(ones)), g.constant("gn_zero_shift", m.create(new float[groups]))),
+                    1, Map.of("epsilon", (float) EPS)).get(0);
+            OnnxGraph.Value shape = g.node("Shape", List.of(x), 1, Map.of()).get(0);
+            OnnxGraph.Value back = g.node("Reshape", List.of(normalised, shape), 1, Map.of()).get(0);
+            OnnxGraph.Value scaled = g.node("Mul", List.of(back,
+                    g.constant("gn_gamma", perChannel(m, gamma))), 1, Map.of()).get(0);
+            return g.add(scaled, g.constant("gn_beta", perChannel(m, beta)));
+        }
+    }
+
+    /** A parameter as a {@code 1 x C x 1 x 1} copy in {@code m} (not a view in the parameter's long-lived manager). */
+    private NDArray perChannel(NDManager m, Parameter p) {
+        return m.create(p.getArray().toFloatArray(), new Shape(1, channels, 1, 1));
     }
 
     @Override

@@ -10,6 +10,8 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.pooling.Pool;
 import io.hdkd.api.Detection;
 import io.hdkd.api.ImageMeta;
+import io.hdkd.api.export.DetectionOutputs;
+import io.hdkd.api.export.OnnxGraph;
 import io.hdkd.api.head.BatchedNms;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +22,8 @@ import java.util.List;
  *   <li>sigmoid heatmaps; 3x3 max-pool NMS (stride 1, padding 1; a cell survives where it equals its pooled value);
  *   <li>top-K corners per side over all classes and cells, each with its embedding and sub-cell offset;
  *   <li>all K x K (top-left, bottom-right) pairs by broadcasting; a pair is rejected if the classes differ, the
- *       embedding distance exceeds the threshold, or the bottom-right corner lies left of or above the top-left;
+ *       embedding distance exceeds the threshold, the bottom-right corner lies left of or above the top-left, or a
+ *       corner has score 0 (no peak: taken by top-K only where a heatmap has fewer than K peaks);
  *       its score is the mean of the two corner scores;
  *   <li>the best {@code candidates} pairs above the score threshold, mapped to original image pixels
  *       ({@code (cell + offset) * stride / scale}, clipped to the image), class-wise NMS, and the top
@@ -46,6 +49,13 @@ final class CornerDecoder {
         this.scoreThreshold = scoreThreshold;
         this.nmsIou = nmsIou;
         this.maxDetections = maxDetections;
+    }
+
+    /** This decoding as ONNX nodes for {@code hdkd export --decode} (one image, network-input pixels). */
+    DetectionOutputs.Values export(OnnxGraph graph, List<OnnxGraph.Value> raw, int numClasses, int height,
+            int width) {
+        return CornerDecoderExport.decode(graph, raw, numClasses, stride, topK, embeddingThreshold, candidates,
+                scoreThreshold, nmsIou, maxDetections, height, width);
     }
 
     /** @param raw the head's six outputs in {@link CornerNetHead#outputs()} order */
@@ -75,7 +85,11 @@ final class CornerDecoder {
         NDArray rejected = tl.cls.expandDims(1).neq(br.cls.expandDims(0))
                 .logicalOr(tl.embedding.expandDims(1).sub(br.embedding.expandDims(0)).abs().gt(embeddingThreshold))
                 .logicalOr(br.x.expandDims(0).lt(tl.x.expandDims(1)))
-                .logicalOr(br.y.expandDims(0).lt(tl.y.expandDims(1)));
+                .logicalOr(br.y.expandDims(0).lt(tl.y.expandDims(1)))
+                // a cell of score 0 is no peak: top-K reaches such cells only when a heatmap has fewer than K peaks,
+                // and which of these ties it takes is libtorch's unspecified choice; never pair them
+                .logicalOr(tl.score.expandDims(1).lte(0f))
+                .logicalOr(br.score.expandDims(0).lte(0f));
         Shape pairs = new Shape(k, k);
         NDArray keep = rejected.logicalNot().logicalAnd(score.gt(scoreThreshold)).reshape(-1);
         NDArray scores = score.reshape(-1).booleanMask(keep);

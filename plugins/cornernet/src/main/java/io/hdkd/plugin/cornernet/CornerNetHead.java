@@ -9,6 +9,7 @@ import io.hdkd.api.Detection;
 import io.hdkd.api.DetectorHead;
 import io.hdkd.api.HeadOutput;
 import io.hdkd.api.export.BlockExporter;
+import io.hdkd.api.export.DetectionExporter;
 import io.hdkd.api.ImageMeta;
 import io.hdkd.api.ImageTargets;
 import io.hdkd.api.LossTerms;
@@ -67,10 +68,15 @@ public final class CornerNetHead implements DetectorHead {
         return block;
     }
 
-    /** Raw outputs only: CornerNet's decoding (corner pairing) has no ONNX form here; hdkd decodes them. */
     @Override
     public Optional<BlockExporter> exporter() {
         return Optional.of(block::export);
+    }
+
+    /** The corner decoding as ONNX ({@link CornerDecoderExport}), the same steps as {@link #decode}. */
+    @Override
+    public Optional<DetectionExporter> detectionExporter() {
+        return Optional.of((graph, raw, height, width) -> decoder.export(graph, raw, numClasses, height, width));
     }
 
     @Override
