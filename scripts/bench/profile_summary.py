@@ -27,39 +27,31 @@ def main():
         by_thread[e.get("tid")].append(e)
     self_us = collections.Counter()
     calls = collections.Counter()
-    top_level_us = 0.0
+    top_level_us, top_level_calls = 0.0, 0
     first, last = float("inf"), 0.0
     for evs in by_thread.values():
         evs.sort(key=lambda e: (e["ts"], -e["dur"]))
-        stack = []  # (end, name, child time)
+        stack = []  # (end, name) of the operators enclosing the current one
         for e in evs:
-            start, dur = e["ts"], e["dur"]
+            start, dur, name = e["ts"], e["dur"], e["name"]
             first, last = min(first, start), max(last, start + dur)
-            while stack and stack[-1][0] <= start:
-                end, name, child = stack.pop()
-            if stack:
-                stack[-1][2] += dur
-            else:
-                top_level_us += dur
-            stack.append([start + dur, e["name"], 0.0])
-            calls[e["name"]] += 1
-            self_us[e["name"]] += dur
-        # subtract children: a second pass with the same nesting
-        stack = []
-        for e in evs:
-            start, dur = e["ts"], e["dur"]
             while stack and stack[-1][0] <= start:
                 stack.pop()
             if stack:
-                self_us[stack[-1][1]] -= dur
-            stack.append((start + dur, e["name"]))
+                self_us[stack[-1][1]] -= dur  # the parent's self time excludes this child
+            else:
+                top_level_us += dur
+                top_level_calls += 1
+            stack.append((start + dur, name))
+            calls[name] += 1
+            self_us[name] += dur
     n = a.steps
     total_self = sum(self_us.values())
     print(f"{'operator':48s} {'calls/step':>10s} {'self ms/step':>12s} {'share':>6s}")
     for name, us in self_us.most_common(a.top):
         print(f"{name[:48]:48s} {calls[name] / n:10.1f} {us / 1e3 / n:12.2f} {us / total_self:6.1%}")
     span = last - first
-    print(f"operators per step: {sum(calls.values()) / n:.0f} (top-level {len([1 for _ in events]) / n:.0f} events)")
+    print(f"operators per step: {sum(calls.values()) / n:.0f} ({top_level_calls / n:.0f} top-level)")
     print(f"profiled span per step: {span / 1e3 / n:.2f} ms; top-level operator time per step (all threads): "
           f"{top_level_us / 1e3 / n:.2f} ms")
 
