@@ -18,15 +18,22 @@ public final class Boxes {
         return boxes.get("..., 2").sub(boxes.get("..., 0")).mul(boxes.get("..., 3").sub(boxes.get("..., 1")));
     }
 
-    /** The pairwise IoU of {@code a} (K x 4) and {@code b} (M x 4): K x M; pairs of zero-area boxes give 0. */
+    /**
+     * The pairwise IoU of {@code a} ({@code ... x K x 4}) and {@code b} ({@code ... x M x 4}): {@code ... x K x M},
+     * the leading dimensions broadcast (K x 4 anchors against N x M x 4 boxes of a batch give N x K x M); pairs of
+     * zero-area boxes give 0.
+     */
     public static NDArray iouMatrix(NDArray a, NDArray b) {
-        NDArray a3 = a.expandDims(1);
-        NDArray b3 = b.expandDims(0);
+        NDArray a3 = a.expandDims(a.getShape().dimension() - 1);
+        NDArray b3 = b.expandDims(b.getShape().dimension() - 2);
         NDArray lt = a3.get("..., :2").maximum(b3.get("..., :2"));
         NDArray rb = a3.get("..., 2:").minimum(b3.get("..., 2:"));
         NDArray wh = Scalars.maximum(rb.sub(lt), 0);
         NDArray inter = wh.get("..., 0").mul(wh.get("..., 1"));
-        NDArray union = area(a).expandDims(1).add(area(b).expandDims(0)).sub(inter);
+        NDArray areaA = area(a);
+        NDArray areaB = area(b);
+        NDArray union = areaA.expandDims(areaA.getShape().dimension())
+                .add(areaB.expandDims(areaB.getShape().dimension() - 1)).sub(inter);
         return inter.div(Scalars.maximum(union, 1e-12));
     }
 

@@ -24,6 +24,22 @@ class BoxesTest {
     }
 
     @Test
+    void iouMatrixBroadcastsOverABatchOfBoxSets() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray a = m.create(new float[] {0, 0, 10, 10, 0, 0, 0, 0}, new Shape(2, 4));
+            // Two images of two boxes each: the batched matrix equals each image's own, stacked.
+            NDArray b = m.create(new float[] {0, 0, 10, 10, 5, 0, 15, 10, 20, 20, 30, 30, 0, 5, 10, 15},
+                    new Shape(2, 2, 4));
+            NDArray batched = Boxes.iouMatrix(a, b);
+            assertThat(batched.getShape()).isEqualTo(new Shape(2, 2, 2));
+            for (int i = 0; i < 2; i++) {
+                assertThat(batched.get(i).toFloatArray()).containsExactly(Boxes.iouMatrix(a, b.get(i)).toFloatArray());
+            }
+            assertThat(batched.get(1).toFloatArray()).containsExactly(new float[] {0f, 1f / 3, 0f, 0f}, offset(1e-6f));
+        }
+    }
+
+    @Test
     void giouOfHandComputedPairsAndItsGradientIsFinite() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray pred = m.create(new float[] {0, 0, 10, 10, 5, 0, 15, 10, 20, 0, 30, 10}, new Shape(3, 4));

@@ -28,20 +28,23 @@ final class AnchorMatcher {
     }
 
     /**
-     * @param iou anchors x boxes IoU matrix (K x M, M >= 1)
-     * @return int64 K: the matched box index, {@link #BACKGROUND} or {@link #IGNORED}
+     * @param iou anchors x boxes IoU matrix ({@code K x M}, M >= 1), or a batch of them ({@code N x K x M}); a column
+     *     of a box that does not exist (batch padding) holds a negative IoU and is never matched
+     * @return int64 {@code (N x) K}: the matched box index, {@link #BACKGROUND} or {@link #IGNORED}
      */
     NDArray match(NDArray iou) {
-        NDArray best = iou.max(new int[] {1});
-        NDArray argmax = iou.argMax(1).toType(DataType.INT64, false);
+        int boxAxis = iou.getShape().dimension() - 1;
+        int anchorAxis = boxAxis - 1;
+        NDArray best = iou.max(new int[] {boxAxis});
+        NDArray argmax = iou.argMax(boxAxis).toType(DataType.INT64, false);
         NDArray background = argmax.zerosLike().add(BACKGROUND);
         NDArray ignored = argmax.zerosLike().add(IGNORED);
         NDArray matched = NDArrays.where(best.gte(fgIou), argmax,
                 NDArrays.where(best.lt(bgIou), background, ignored));
         if (allowLowQuality) {
-            NDArray bestPerBox = iou.max(new int[] {0}, true);
+            NDArray bestPerBox = iou.max(new int[] {anchorAxis}, true);
             NDArray tied = iou.eq(bestPerBox).logicalAnd(bestPerBox.gt(0f))
-                    .toType(DataType.INT32, false).sum(new int[] {1}).gt(0);
+                    .toType(DataType.INT32, false).sum(new int[] {boxAxis}).gt(0);
             matched = NDArrays.where(tied, argmax, matched);
         }
         return matched;

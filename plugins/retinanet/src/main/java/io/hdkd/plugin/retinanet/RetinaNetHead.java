@@ -1,6 +1,7 @@
 package io.hdkd.plugin.retinanet;
 
 import io.hdkd.api.Scalars;
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -196,75 +197,102 @@ final class RetinaNetHead implements DetectorHead {
         return new NDList(a.classTargets, a.valid, a.weight, a.deltaTargets);
     }
 
+    /**
+     * One set of batched operations for the whole batch: every image's boxes are padded to the batch's largest count
+     * and the padding (and every box of score 0, which is absent) gets IoU -1, so it never matches. A loop over
+     * images cost about 40 small operations each, a measurable share of a small model's step (docs/BENCHMARKS.md).
+     */
     private Assignment assign(NDManager manager, NDArray allAnchors, List<ImageTargets> targets) {
         long k = allAnchors.getShape().get(0);
-        NDList cls = new NDList();
-        NDList valid = new NDList();
-        NDList positive = new NDList();
-        NDList deltas = new NDList();
-        NDList boxes = new NDList();
+        int n = targets.size();
+        boolean scored = targets.stream().anyMatch(ImageTargets::scored);
+        long most = 0;
+        for (ImageTargets t : targets) {
+            long m = t.boxes().size() / 4;
+            if (t.labels().size() != m) {
+                throw new IllegalArgumentException("targets have " + m + " boxes but " + t.labels().size()
+                        + " labels");
+            }
+            most = Math.max(most, m);
+        }
         try (NDManager scratch = manager.newSubManager()) {
             NDArray anchorsHere = allAnchors.duplicate();
             anchorsHere.attach(scratch);
+            Device device = anchorsHere.getDevice();
+            if (most == 0) {
+                Assignment empty = new Assignment(scratch.zeros(new Shape(n, k, numClasses)),
+                        scratch.ones(new Shape(n, k)), scratch.zeros(new Shape(n, k)),
+                        scratch.zeros(new Shape(n, k, 4)), anchorsHere.expandDims(0).repeat(0, n));
+                return keep(empty, manager);
+            }
+            NDList boxes = new NDList();
+            NDList labels = new NDList();
+            NDList scores = new NDList();
             for (ImageTargets t : targets) {
                 // Copies, so that everything derived from the targets is freed with the scratch manager.
-                NDArray gt = t.boxes().toDevice(anchorsHere.getDevice(), true);
-                gt.attach(scratch);
-                gt = gt.toType(DataType.FLOAT32, false).reshape(-1, 4);
-                NDArray gtLabels = t.labels().toDevice(anchorsHere.getDevice(), true);
-                gtLabels.attach(scratch);
-                gtLabels = gtLabels.toType(DataType.INT64, false).reshape(-1);
-                NDArray gtScores = null;
+                long m = t.labels().size();
+                NDArray b = t.boxes().toDevice(device, true);
+                b.attach(scratch);
+                NDArray l = t.labels().toDevice(device, true);
+                l.attach(scratch);
+                NDArray s;
                 if (t.scored()) {
-                    // A box of score 0 is absent: drop it before matching, so it takes no anchor from another box.
-                    gtScores = t.scores().toDevice(anchorsHere.getDevice(), true);
-                    gtScores.attach(scratch);
-                    gtScores = gtScores.toType(DataType.FLOAT32, false).reshape(-1);
-                    NDArray present = gtScores.gt(0f);
-                    if (present.sum().toType(DataType.INT64, false).getLong() < gtScores.size()) {
-                        gt = gt.get(present);
-                        gtLabels = gtLabels.get(present);
-                        gtScores = gtScores.get(present);
-                    }
+                    s = t.scores().toDevice(device, true);
+                    s.attach(scratch);
+                    s = s.toType(DataType.FLOAT32, false).reshape(m);
+                } else {
+                    s = scratch.ones(new Shape(m));
                 }
-                long m = gt.getShape().get(0);
-                if (m == 0) {
-                    cls.add(scratch.zeros(new Shape(k, numClasses)));
-                    valid.add(scratch.ones(new Shape(k)));
-                    positive.add(scratch.zeros(new Shape(k)));
-                    deltas.add(scratch.zeros(new Shape(k, 4)));
-                    boxes.add(anchorsHere);
-                    continue;
+                b = b.toType(DataType.FLOAT32, false).reshape(m, 4);
+                l = l.toType(DataType.INT64, false).reshape(m);
+                if (m < most) {  // padding of score 0: absent
+                    b = b.concat(scratch.zeros(new Shape(most - m, 4)), 0);
+                    l = l.concat(scratch.zeros(new Shape(most - m), DataType.INT64), 0);
+                    s = s.concat(scratch.zeros(new Shape(most - m)), 0);
                 }
-                NDArray matched = matcher.match(Boxes.iouMatrix(anchorsHere, gt));
-                NDArray isPositive = matched.gte(0L);
-                NDArray gtIndex = matched.maximum(0L);
-                checkLabels(gtLabels, m);
-                NDArray labels = gtLabels.get(new NDIndex("{}", gtIndex));
-                NDArray positiveF = isPositive.toType(DataType.FLOAT32, false);
-                NDArray weight = gtScores == null ? positiveF
-                        : gtScores.minimum(1f).get(new NDIndex("{}", gtIndex)).mul(positiveF);
-                cls.add(labels.oneHot(numClasses, DataType.FLOAT32).mul(weight.expandDims(1)));
-                valid.add(matched.neq(AnchorMatcher.IGNORED).toType(DataType.FLOAT32, false));
-                positive.add(weight);
-                NDArray target = NDArrays.where(isPositive.expandDims(1).broadcast(k, 4),
-                        gt.get(new NDIndex("{}", gtIndex)), anchorsHere);
-                boxes.add(target);
-                deltas.add(coder.encode(target, anchorsHere));
+                boxes.add(b);
+                labels.add(l);
+                scores.add(s);
             }
-            Assignment a = new Assignment(NDArrays.stack(cls), NDArrays.stack(valid), NDArrays.stack(positive),
-                    NDArrays.stack(deltas), NDArrays.stack(boxes));
-            for (NDArray x : List.of(a.classTargets, a.valid, a.weight, a.deltaTargets, a.boxTargets)) {
-                x.attach(manager);
-            }
-            return a;
+            NDArray gt = NDArrays.stack(boxes);                  // N x M x 4
+            NDArray gtLabels = NDArrays.stack(labels);           // N x M
+            NDArray gtScores = NDArrays.stack(scores);           // N x M
+            NDArray present = gtScores.gt(0f);
+            checkLabels(NDArrays.where(present, gtLabels, gtLabels.zerosLike()));
+
+            NDArray iou = Boxes.iouMatrix(anchorsHere, gt);     // N x K x M
+            iou = NDArrays.where(present.expandDims(1).broadcast(iou.getShape()), iou,
+                    iou.zerosLike().sub(1f));
+            NDArray matched = matcher.match(iou);                // N x K
+            NDArray isPositive = matched.gte(0L);
+            // The matched box of every anchor as a row of the flattened N*M boxes.
+            NDArray rowOffsets = scratch.arange(0, (int) (n * most), (int) most, DataType.INT64).reshape(n, 1);
+            NDIndex matchedRow = new NDIndex("{}", matched.maximum(0L).add(rowOffsets).reshape(-1));
+            NDArray positiveF = isPositive.toType(DataType.FLOAT32, false);
+            NDArray weight = scored
+                    ? gtScores.minimum(1f).reshape(-1).get(matchedRow).reshape(n, k).mul(positiveF)
+                    : positiveF;
+            NDArray cls = gtLabels.reshape(-1).get(matchedRow).oneHot(numClasses, DataType.FLOAT32)
+                    .reshape(n, k, numClasses).mul(weight.expandDims(2));
+            NDArray valid = matched.neq(AnchorMatcher.IGNORED).toType(DataType.FLOAT32, false);
+            NDArray anchorsBatch = anchorsHere.expandDims(0).broadcast(n, k, 4);
+            NDArray target = NDArrays.where(isPositive.expandDims(2).broadcast(n, k, 4),
+                    gt.reshape(-1, 4).get(matchedRow).reshape(n, k, 4), anchorsBatch);
+            NDArray deltas = coder.encode(target, anchorsBatch);
+            return keep(new Assignment(cls, valid, weight, deltas, target), manager);
         }
     }
 
-    private void checkLabels(NDArray labels, long boxes) {
-        if (labels.size() != boxes) {
-            throw new IllegalArgumentException("targets have " + boxes + " boxes but " + labels.size() + " labels");
+    /** The assignment's arrays outlive the scratch manager they were computed in. */
+    private static Assignment keep(Assignment a, NDManager manager) {
+        for (NDArray x : List.of(a.classTargets, a.valid, a.weight, a.deltaTargets, a.boxTargets)) {
+            x.attach(manager);
         }
+        return a;
+    }
+
+    /** Labels of present boxes ({@code N x M}, absent ones 0) must name a class. */
+    private void checkLabels(NDArray labels) {
         long min = labels.min().getLong();
         long max = labels.max().getLong();
         if (min < 0 || max >= numClasses) {

@@ -3,6 +3,8 @@ package io.hdkd.plugin.retinanet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.hdkd.api.head.Boxes;
@@ -45,6 +47,24 @@ class AnchorMatcherTest {
     void aBoxOverlappingNoAnchorForcesNothing() {
         float[][] iou = {{0f, 0.7f}, {0f, 0.1f}};
         assertThat(match(new AnchorMatcher(0.5, 0.4, true), iou)).containsExactly(1, BG);
+    }
+
+    @Test
+    void aBatchMatchesEachImageAsAloneAndNeverItsPaddingColumns() {
+        // Image 0 is IOU; image 1 has one real box (column 0) and a padding column of IoU -1.
+        float[][] padded = new float[IOU.length][];
+        float[][] alone = new float[IOU.length][];
+        for (int k = 0; k < IOU.length; k++) {
+            padded[k] = new float[] {IOU[k][1], -1f};
+            alone[k] = new float[] {IOU[k][1]};
+        }
+        AnchorMatcher matcher = new AnchorMatcher(0.5, 0.4, true);
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray matched = matcher.match(NDArrays.stack(new NDList(m.create(IOU), m.create(padded))));
+            assertThat(matched.getShape()).isEqualTo(new Shape(2, IOU.length));
+            assertThat(matched.get(0).toLongArray()).containsExactly(match(matcher, IOU));
+            assertThat(matched.get(1).toLongArray()).containsExactly(match(matcher, alone));
+        }
     }
 
     @Test

@@ -70,6 +70,29 @@ class SoftTargetsTest {
     }
 
     @Test
+    void aBatchOfImagesWithDifferentBoxCountsEncodesAsEachImageAlone() {
+        // Assignment runs on the batch at once, boxes padded to the most of any image: the padding, an image without
+        // boxes and a box of score 0 must change no image's targets.
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] three = {4f, 6f, 36f, 30f, 20f, 24f, 60f, 62f, 2f, 40f, 30f, 63f};
+            List<ImageTargets> batch = List.of(
+                    targets(m, three, new int[] {1, 2, 0}, new float[] {0.7f, 1f, 0f}),
+                    targets(m, new float[0], new int[0], null),
+                    targets(m, new float[] {8f, 8f, 40f, 48f}, new int[] {2}, null));
+            NDList together = head.encode(m, batch, INPUT);
+            for (int image = 0; image < batch.size(); image++) {
+                NDList alone = head.encode(m, List.of(batch.get(image)), INPUT);
+                for (int i = 0; i < alone.size(); i++) {
+                    assertThat(together.get(i).get(image).toFloatArray()).as("image %d, target %d", image, i)
+                            .containsExactly(alone.get(i).get(0).toFloatArray());
+                }
+            }
+            assertThat(together.get(2).get(1).sum().getFloat()).as("no positives without boxes").isZero();
+            assertThat(together.get(2).get(2).sum().getFloat()).isPositive();
+        }
+    }
+
+    @Test
     void scoreZeroIsAnAbsentBox() {
         try (NDManager m = NDManager.newBaseManager()) {
             float[] three = {4f, 6f, 36f, 30f, 20f, 24f, 60f, 62f, 2f, 40f, 30f, 63f};
