@@ -13,6 +13,8 @@
 #              METHOD-rA_B
 #
 # STUDENT (environment) lists the student's files of this folder, concatenated in order; default student.properties.
+# SET (environment) is a space-separated list of KEY=VALUE given to every run as --set, after the config: a change to
+# the alone and the distilled runs alike, e.g. SET="train.epochs=24 train.eval-every=6" for a doubled schedule.
 # The pairs and presets of docs/RESULTS.md use student-cornernet.properties (RetinaNet -> CornerNet) and
 # "student.properties student-small-objects.properties" (dense and sparse presets); all.sh runs them all.
 #
@@ -60,6 +62,7 @@ run() {
     [ -d "$dir/model" ] && return 0
     local cmd=distill extra=(--set "teacher.run=$teacher")
     if [ "$m" = alone ]; then cmd=train; extra=(); fi
+    for kv in ${SET:-}; do extra+=(--set "$kv"); done
     echo "$(date +%T) start $m seed $s"
     if JAVA_OPTS="${JAVA_OPTS:-} -Dai.djl.pytorch.num_threads=1" "$home/bin/hdkd" "$cmd" \
             --config "$out/configs/$m.properties" --set "dataset.root=$data" --set "run.seed=$s" "${extra[@]}" \
@@ -74,6 +77,7 @@ sweep() {  # method [more hdkd sweep args]: the method's runs through hdkd sweep
     local m="$1" cmd=distill extra=(--set "teacher.run=$teacher")
     shift
     if [ "$m" = alone ]; then cmd=train; extra=(); fi
+    for kv in ${SET:-}; do extra+=(--set "$kv"); done
     # shellcheck disable=SC2086 # SWEEP_ARGS is a list of options on purpose
     "$home/bin/hdkd" sweep --launcher "$launcher" --command "$cmd" --config "$out/configs/$m.properties" \
         --set "dataset.root=$data" "${extra[@]}" --seeds "$nseeds" --threads 1 --out "$out/sweeps/$m" \
