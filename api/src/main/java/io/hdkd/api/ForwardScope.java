@@ -61,6 +61,29 @@ public final class ForwardScope {
         }
     }
 
+    /**
+     * Closes the handles of {@code consumed}, the output of one piece of a chain that only the next piece read, except
+     * any array that is also in {@code next} (passed through). A scope releases what a piece makes inside it; its output
+     * stays in the caller's manager until the step ends, so a chain of pieces (the residual units of a stage) would keep
+     * every piece's output alive. PyTorch frees each once the next has read it: in inference that is most of a
+     * backbone's activation memory. In training the autograd graph keeps what the backward pass reads, so closing the
+     * handle changes no result and no gradient (the class comment says why, and for which arrays it is safe).
+     */
+    public static void release(NDList consumed, NDList next) {
+        if (!ENABLED) {
+            return;
+        }
+        Map<NDArray, Boolean> kept = new IdentityHashMap<>();
+        for (NDArray y : next) {
+            kept.put(y, Boolean.TRUE);
+        }
+        for (NDArray x : consumed) {
+            if (!kept.containsKey(x)) {
+                x.close();
+            }
+        }
+    }
+
     /** {@link #run(NDList, Function)} for one input and one output. */
     public static NDArray run(NDArray input, Function<NDArray, NDArray> body) {
         return run(new NDList(input), in -> new NDList(body.apply(in.head()))).head();

@@ -66,6 +66,50 @@ class ForwardScopeTest {
     }
 
     @Test
+    void aChainReleasesEachPiecesOutputOnceReadWithTheGradientsOfTheUnreleasedChain() {
+        try (NDManager step = NDManager.newBaseManager(); NDManager params = NDManager.newBaseManager()) {
+            NDArray x = step.randomNormal(new Shape(3, 7));
+            NDArray w = params.randomNormal(new Shape(3, 7));
+            w.setRequiresGradient(true);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray y = body(body(body(x, w, new ArrayList<>()), w, new ArrayList<>()), w, new ArrayList<>());
+                gc.backward(y.sum());
+            }
+            float[] plain = w.getGradient().toFloatArray();
+            w.getGradient().subi(w.getGradient());
+            List<NDArray> outputs = new ArrayList<>();
+            try (NDManager batch = NDManager.newBaseManager()) {
+                NDArray input = x.duplicate();
+                input.attach(batch);
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDList chain = new NDList(input);
+                    for (int piece = 0; piece < 3; piece++) {
+                        NDList next = ForwardScope.run(chain, in -> new NDList(body(in.head(), w, new ArrayList<>())));
+                        if (chain.head() != input) {
+                            ForwardScope.release(chain, next);
+                        }
+                        outputs.add(next.head());
+                        chain = next;
+                    }
+                    System.gc(); // whatever the graph reads must not depend on a closed Java handle
+                    gc.backward(chain.head().sum());
+                }
+                // The first two pieces' outputs are released; of the chain's activations only its input and result
+                // are left (beside them: the loss and the backward pass's seed, both scalars).
+                assertThat(outputs.subList(0, 2)).allMatch(NDArray::isReleased);
+                assertThat(outputs.get(2).isReleased()).isFalse();
+                assertThat(batch.getManagedArrays().stream().filter(a -> a.getShape().equals(x.getShape())))
+                        .containsExactlyInAnyOrder(input, outputs.get(2));
+            }
+            assertThat(w.getGradient().toFloatArray()).containsExactly(plain);
+            // An array passed through to the next piece is not closed.
+            NDArray kept = step.ones(new Shape(2));
+            ForwardScope.release(new NDList(kept), new NDList(kept));
+            assertThat(kept.isReleased()).isFalse();
+        }
+    }
+
+    @Test
     void inputsGoBackToTheirOwnManagersAlsoWhenPassedThrough() {
         try (NDManager step = NDManager.newBaseManager(); NDManager other = NDManager.newBaseManager()) {
             NDArray a = step.ones(new Shape(2));

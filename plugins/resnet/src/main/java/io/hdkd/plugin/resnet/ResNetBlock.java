@@ -96,7 +96,11 @@ public final class ResNetBlock extends AbstractBlock {
         int last = outStages.get(outStages.size() - 1);
         for (int s = 1; s <= last; s++) {
             boolean stageTraining = training && !normEval && frozenStages < s;
-            x = stages.get(s - 1).forward(ps, x, stageTraining, params);
+            NDList next = stages.get(s - 1).forward(ps, x, stageTraining, params);
+            if (!outStages.contains(s - 1)) {  // the stem's or an unreturned stage's output: only this stage read it
+                ForwardScope.release(x, next);
+            }
+            x = next;
             if (outStages.contains(s)) {
                 out.add(x.singletonOrThrow());
             }

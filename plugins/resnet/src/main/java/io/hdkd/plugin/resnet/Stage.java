@@ -30,8 +30,13 @@ final class Stage extends AbstractBlock {
         NDList x = inputs;
         for (ResidualUnit unit : units) {
             // Each unit in its own scope: its inner activations (BatchNorm outputs, the residual sum) are released
-            // when it returns, as PyTorch frees them; what the backward pass needs, the graph keeps.
-            x = ForwardScope.run(x, in -> unit.forward(ps, in, training, params));
+            // when it returns, as PyTorch frees them; what the backward pass needs, the graph keeps. The previous
+            // unit's output is released once this one has read it (the stage's input is the caller's).
+            NDList next = ForwardScope.run(x, in -> unit.forward(ps, in, training, params));
+            if (x != inputs) {
+                ForwardScope.release(x, next);
+            }
+            x = next;
         }
         return x;
     }
