@@ -4,11 +4,20 @@ import statistics
 import time
 
 
-def time_training_steps(forward, optimizer, warmup, steps, batch):
-    """Runs forward() -> loss, backward, optimizer step; prints the medians of each phase and the closing lines."""
+def time_training_steps(forward, optimizer, warmup, steps, batch, profile=None):
+    """Runs forward() -> loss, backward, optimizer step; prints the medians of each phase and the closing lines.
+
+    profile: a file for libtorch's operator profile of the timed steps (a Chrome trace, as `hdkd bench train
+    --profile` writes; scripts/bench/profile_summary.py reads both).
+    """
     fwd, bwd, upd, tot = [], [], [], []
     loss = None
+    profiler = None
     for i in range(-warmup, steps):
+        if i == 0 and profile:
+            import torch.autograd.profiler
+            profiler = torch.autograd.profiler.profile()
+            profiler.__enter__()
         t0 = time.perf_counter()
         loss = forward()
         t1 = time.perf_counter()
@@ -22,6 +31,10 @@ def time_training_steps(forward, optimizer, warmup, steps, batch):
             bwd.append((t2 - t1) * 1e3)
             upd.append((t3 - t2) * 1e3)
             tot.append((t3 - t0) * 1e3)
+    if profiler is not None:
+        profiler.__exit__(None, None, None)
+        profiler.export_chrome_trace(profile)
+        print(f"profile {profile}")
     print(f"last_loss {loss.item():.6f}")
     print(f"median_forward_ms {statistics.median(fwd):.2f}")
     print(f"median_backward_ms {statistics.median(bwd):.2f}")

@@ -48,6 +48,8 @@ def main():
     p.add_argument("--steps", type=int, default=10)
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--profile", metavar="FILE",
+                   help="write libtorch's operator profile of the timed steps (Chrome trace)")
     p.add_argument("--lr", type=float, default=0.01)
     p.add_argument("--predict", action="store_true", help="time inference instead of the training step")
     p.add_argument("--score-threshold", type=float, default=0.0)
@@ -78,7 +80,7 @@ def main():
     print(f"input {a.batch} x 3 x {a.size} x {a.size}, 2 boxes per image, threads {torch.get_num_threads()}, "
           f"warmup {a.warmup}, steps {a.steps}")
 
-    time_training_steps(lambda: sum(net(images, targets).values()), opt, a.warmup, a.steps, a.batch)
+    time_training_steps(lambda: sum(net(images, targets).values()), opt, a.warmup, a.steps, a.batch, profile=a.profile)
 
 
 def predict(net, a):

@@ -1,6 +1,7 @@
 package io.hdkd.api.head;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
 import io.hdkd.api.Scalars;
 
 /**
@@ -9,8 +10,11 @@ import io.hdkd.api.Scalars;
  *
  * <p>Written in log space to stay finite for any logit: with {@code z = x (1 - 2t)} (the logit signed so that large
  * {@code z} means a wrong, confident prediction), {@code CE = softplus(z)} and {@code 1 - p_t = sigmoid(z) =
- * exp(-softplus(-z))}, so the modulating factor is {@code exp(-gamma softplus(-z))}; softplus uses
- * {@code max(z, 0) + log(1 + exp(-|z|))}, whose exp never overflows. Safe under autograd (see {@link Scalars}).
+ * exp(z - softplus(z))}, so the modulating factor is {@code exp(gamma (z - CE))}. softplus is libtorch's fused,
+ * stable operator (one operation and one backward instead of the seven of {@code max(z, 0) + log(1 + exp(-|z|))}):
+ * the loss runs on every anchor and class, {@code N x K x C}, tens of millions of elements a step for RetinaNet at
+ * 512 px, where each elementwise operation and its backward costs milliseconds. Safe under autograd (see
+ * {@link Scalars}).
  */
 public final class FocalLoss {
 
@@ -25,12 +29,10 @@ public final class FocalLoss {
      */
     public static NDArray sigmoidFocal(NDArray logits, NDArray targets, double alpha, double gamma) {
         NDArray z = logits.mul(targets.mul(-2f).add(1f));
-        NDArray logTerm = z.abs().neg().exp().add(1f).log();
-        NDArray ce = Scalars.maximum(z, 0).add(logTerm);
+        NDArray ce = Activation.softPlus(z);
         NDArray loss = ce;
         if (gamma != 0) {
-            NDArray softplusNegZ = Scalars.maximum(z.neg(), 0).add(logTerm);
-            loss = loss.mul(Scalars.mul(softplusNegZ, -gamma).exp());
+            loss = loss.mul(Scalars.mul(z.sub(ce), gamma).exp());
         }
         if (alpha >= 0) {
             NDArray alphaT = targets.mul((float) (2 * alpha - 1)).add((float) (1 - alpha));
@@ -51,7 +53,7 @@ public final class FocalLoss {
     public static NDArray softSigmoidFocal(NDArray logits, NDArray targets, double alpha, double gamma) {
         NDArray loss = sigmoidBinaryCrossEntropy(logits, targets);
         if (gamma != 0) {
-            NDArray distance = ai.djl.nn.Activation.sigmoid(logits).sub(targets).abs();
+            NDArray distance = Activation.sigmoid(logits).sub(targets).abs();
             loss = loss.mul(Scalars.pow(distance, gamma));
         }
         if (alpha >= 0) {

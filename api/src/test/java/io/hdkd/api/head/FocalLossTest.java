@@ -55,6 +55,26 @@ class FocalLossTest {
         }
     }
 
+    @Test
+    void gradientsMatchTheDirectFormulasDerivative() {
+        float[] logits = {-6f, -2.5f, -0.3f, 0f, 0.7f, 3f, 8f, -4f, 1.5f, 0.01f};
+        float[] targets = {0f, 1f, 0f, 1f, 1f, 0f, 1f, 1f, 0f, 0f};
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.create(logits);
+            x.setRequiresGradient(true);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.backward(FocalLoss.sigmoidFocal(x, m.create(targets), ALPHA, GAMMA).sum());
+            }
+            float[] g = x.getGradient().toFloatArray();
+            for (int i = 0; i < logits.length; i++) {
+                double h = 1e-5;
+                double numeric = (direct(logits[i] + h, targets[i], ALPHA, GAMMA)
+                        - direct(logits[i] - h, targets[i], ALPHA, GAMMA)) / (2 * h);
+                assertThat((double) g[i]).as("x=%s t=%s", logits[i], targets[i]).isCloseTo(numeric, offset(1e-5));
+            }
+        }
+    }
+
     /** torchvision's definition, in double, for logits where it is stable. */
     private static double direct(double x, double t, double alpha, double gamma) {
         double p = 1 / (1 + Math.exp(-x));

@@ -148,7 +148,8 @@ final class RetinaNetHead implements DetectorHead {
             NDArray clsElementwise = soft
                     ? FocalLoss.softSigmoidFocal(in.get(0), in.get(1), config.alpha(), config.gamma())
                     : FocalLoss.sigmoidFocal(in.get(0), in.get(1), config.alpha(), config.gamma());
-            return new NDList(clsElementwise.mul(in.get(2).expandDims(2)).sum(new int[] {1, 2}));
+            // Summed over classes before the valid mask (0 or 1 per anchor): one multiplication of N x K, not N x K x C.
+            return new NDList(clsElementwise.sum(new int[] {2}).mul(in.get(2)).sum(new int[] {1}));
         }).head();
         NDArray boxPerAnchor;
         switch (config.boxLoss()) {
@@ -272,8 +273,10 @@ final class RetinaNetHead implements DetectorHead {
             NDArray weight = scored
                     ? gtScores.minimum(1f).reshape(-1).get(matchedRow).reshape(n, k).mul(positiveF)
                     : positiveF;
-            NDArray cls = gtLabels.reshape(-1).get(matchedRow).oneHot(numClasses, DataType.FLOAT32)
-                    .reshape(n, k, numClasses).mul(weight.expandDims(2));
+            // One-hot by comparison with 0..C-1: oneHot would fill and scatter an int64 N x K x C array and convert it.
+            NDArray classIds = scratch.arange(0, numClasses, 1, DataType.INT64);
+            NDArray cls = gtLabels.reshape(-1).get(matchedRow).reshape(n, k, 1).eq(classIds)
+                    .toType(DataType.FLOAT32, false).mul(weight.expandDims(2));
             NDArray valid = matched.neq(AnchorMatcher.IGNORED).toType(DataType.FLOAT32, false);
             NDArray anchorsBatch = anchorsHere.expandDims(0).broadcast(n, k, 4);
             NDArray target = NDArrays.where(isPositive.expandDims(2).broadcast(n, k, 4),
