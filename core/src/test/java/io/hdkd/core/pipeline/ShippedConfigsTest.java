@@ -26,7 +26,7 @@ class ShippedConfigsTest {
         assertThat(files).extracting(p -> p.getFileName().toString())
                 .contains("tiny.properties", "quick.properties", "retinanet-r50-coco.properties",
                         "distill-quick.properties", "distill-onnx.properties",
-                        "distill-quick-cornernet.properties");
+                        "distill-quick-cornernet.properties", "distill-cornernet-long.properties");
         ConfigResolver resolver = new ConfigResolver(PluginManager.fromClasspath().registry(), Pipelines.schema());
         for (Path f : files) {
             ResolvedConfig c = resolver.resolve(ConfigFiles.read(f));
