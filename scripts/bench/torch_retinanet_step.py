@@ -88,15 +88,22 @@ def predict(net, a):
     images = list(torch.randn(a.batch, 3, a.size, a.size))
     print(f"{a.backbone} + retinanet inference, input {a.batch} x 3 x {a.size} x {a.size}, "
           f"threads {torch.get_num_threads()}, score threshold {a.score_threshold}")
-    times, detections = [], 0
+    times, detections, profiler = [], 0, None
     with torch.no_grad():
         for i in range(-a.warmup, a.steps):
+            if i == 0 and a.profile:
+                import torch.autograd.profiler as autograd_profiler
+                profiler = autograd_profiler.profile()
+                profiler.__enter__()
             t0 = time.perf_counter()
             out = net(images)
             t1 = time.perf_counter()
             if i >= 0:
                 times.append((t1 - t0) * 1e3)
                 detections += sum(len(o["boxes"]) for o in out)
+    if profiler is not None:
+        profiler.__exit__(None, None, None)
+        profiler.export_chrome_trace(a.profile)
     print(f"detections {detections}")
     report(statistics.median(times), a.batch)
 

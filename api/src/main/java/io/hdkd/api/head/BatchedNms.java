@@ -7,22 +7,21 @@ import ai.djl.ndarray.types.DataType;
 import java.util.Arrays;
 
 /**
- * Class-wise greedy non-maximum suppression on arrays (DJL has none): among boxes of the same class, a box is dropped
- * if a higher-scored kept box overlaps it with IoU above the threshold; boxes of different classes never suppress
- * each other.
+ * Class-wise greedy non-maximum suppression (DJL has none): among boxes of the same class, a box is dropped if a
+ * higher-scored kept box overlaps it with IoU above the threshold; boxes of different classes never suppress each
+ * other.
  *
- * <p>Classes are separated with torchvision's coordinate-offset trick: each box is shifted by
- * {@code label x (range + 1)} so boxes of different classes never overlap, and IoUs (float64, so the large offsets
- * cost no precision) are computed as arrays for all candidates at once, sorted by score. Only the greedy pass runs in
- * Java, over a {@code boolean[]} copy of "IoU above threshold": it is inherently sequential. The IoU rows are computed
- * in blocks of {@value #BLOCK} candidates (memory {@code BLOCK x K}, not {@code K x K}), and the pass stops once
- * {@code maxKeep} boxes are kept: greedy NMS emits kept boxes in score order, so the first {@code maxKeep} do not
- * depend on the rest. Threshold and top-k the candidates first: the cost is {@code O(K^2)}.
+ * <p>The candidates are sorted by score on the arrays' device; the greedy pass itself runs in Java over a host copy
+ * of the K sorted boxes (16 bytes each), comparing a kept box only with the later boxes of its own class, and stops
+ * once {@code maxKeep} boxes are kept (greedy NMS emits kept boxes in score order, so the first {@code maxKeep} do
+ * not depend on the rest). It used to compute blocks of IoU rows as arrays, all classes at once (torchvision's
+ * coordinate-offset trick), and read them back: with RetinaNet's 5,000 candidates per image and 91 classes that was
+ * 90 times the work and a few elementwise passes over a 256 x 5,000 float64 block per image, about 3 % of an R50
+ * inference (docs/BENCHMARKS.md, session 8); the pass here costs well under a millisecond. IoUs are computed in
+ * float64, {@code inter / max(union, 1e-12)} with {@link Boxes#area}'s unclamped areas, as {@link Boxes#iouMatrix}.
+ * The cost is {@code O(K x kept)} in the worst case (one class): threshold and top-k the candidates first.
  */
 public final class BatchedNms {
-
-    /** How many IoU rows are materialised at once. */
-    public static final int BLOCK = 256;
 
     private BatchedNms() {}
 
@@ -44,52 +43,51 @@ public final class BatchedNms {
             throw new IllegalArgumentException("BatchedNms.keep needs K x 4 boxes, K scores and K labels, got "
                     + boxes.getShape() + ", " + scores.getShape() + " and " + labels.getShape());
         }
-        // Every array made here lives in a scratch manager, and each block's IoU rows in the block's own: results
-        // would otherwise join the candidates' manager, which the caller closes only after the whole batch, so a
-        // confident detector (thousands of candidates per image) held every block's BLOCK x K float64 temporaries of
-        // every image at once: a gigabyte per evaluation at 160 px.
+        int n = (int) k;
+        long[] sortedIndex;
+        double[] b;
+        double[] label;
+        // The sort's arrays live in a scratch manager: results would otherwise join the candidates' manager, which a
+        // decoder closes only after the whole batch.
         try (NDManager scratch = boxes.getManager().newSubManager()) {
             NDArray flatScores = scores.reshape(-1);
             flatScores.attach(scratch);
             NDArray order = flatScores.argSort(0, false);
             NDArray sorted = boxes.get(new NDIndex("{}", order));
             sorted.attach(scratch);
-            sorted = sorted.toType(DataType.FLOAT64, false);
+            b = sorted.toType(DataType.FLOAT64, false).toDoubleArray();
             NDArray flatLabels = labels.reshape(-1);
             flatLabels.attach(scratch);
-            NDArray sortedLabels = flatLabels.get(new NDIndex("{}", order)).toType(DataType.FLOAT64, false);
-            NDArray range = sorted.max().sub(sorted.min()).add(1.0);
-            NDArray shifted = sorted.add(sortedLabels.mul(range).expandDims(1));
-            long[] sortedIndex = order.toType(DataType.INT64, false).toLongArray();
-
-            int n = (int) k;
-            boolean[] removed = new boolean[n];
-            long[] kept = new long[Math.min(n, maxKeep)];
-            int count = 0;
-            for (int start = 0; start < n && count < kept.length; start += BLOCK) {
-                int end = Math.min(n, start + BLOCK);
-                boolean[] suppresses;
-                try (NDManager block = scratch.newSubManager()) {
-                    NDArray rows = shifted.get(new NDIndex(start + ":" + end));
-                    rows.attach(block);
-                    NDArray columns = shifted.duplicate();
-                    columns.attach(block);
-                    suppresses = Boxes.iouMatrix(rows, columns).gt(iouThreshold).toBooleanArray();
+            label = flatLabels.get(new NDIndex("{}", order)).toType(DataType.FLOAT64, false).toDoubleArray();
+            sortedIndex = order.toType(DataType.INT64, false).toLongArray();
+        }
+        boolean[] removed = new boolean[n];
+        long[] kept = new long[Math.min(n, maxKeep)];
+        int count = 0;
+        for (int i = 0; i < n && count < kept.length; i++) {
+            if (removed[i]) {
+                continue;
+            }
+            kept[count++] = sortedIndex[i];
+            double x1 = b[4 * i];
+            double y1 = b[4 * i + 1];
+            double x2 = b[4 * i + 2];
+            double y2 = b[4 * i + 3];
+            double area = (x2 - x1) * (y2 - y1);
+            double c = label[i];
+            for (int j = i + 1; j < n; j++) {
+                if (removed[j] || label[j] != c) {
+                    continue;
                 }
-                for (int i = start; i < end && count < kept.length; i++) {
-                    if (removed[i]) {
-                        continue;
-                    }
-                    kept[count++] = sortedIndex[i];
-                    int row = (i - start) * n;
-                    for (int j = i + 1; j < n; j++) {
-                        if (suppresses[row + j]) {
-                            removed[j] = true;
-                        }
-                    }
+                double w = Math.max(Math.min(x2, b[4 * j + 2]) - Math.max(x1, b[4 * j]), 0);
+                double h = Math.max(Math.min(y2, b[4 * j + 3]) - Math.max(y1, b[4 * j + 1]), 0);
+                double inter = w * h;
+                double union = area + (b[4 * j + 2] - b[4 * j]) * (b[4 * j + 3] - b[4 * j + 1]) - inter;
+                if (inter / Math.max(union, 1e-12) > iouThreshold) {
+                    removed[j] = true;
                 }
             }
-            return Arrays.copyOf(kept, count);
         }
+        return Arrays.copyOf(kept, count);
     }
 }

@@ -17,8 +17,7 @@ class BatchedNmsTest {
     void agreesWithANaivePerClassGreedyNmsOnRandomBoxes() {
         Random random = new Random(11);
         for (int trial = 0; trial < 5; trial++) {
-            // More than one block of candidates, so suppression has to carry across blocks.
-            int n = 2 * BatchedNms.BLOCK + 100;
+            int n = 612;
             float[] boxes = new float[n * 4];
             float[] scores = new float[n];
             long[] labels = new long[n];
@@ -51,11 +50,11 @@ class BatchedNmsTest {
 
     /**
      * NMS leaves nothing in the candidates' manager: a decoder closes that only after the whole batch, and NMS's
-     * temporaries (BLOCK x K IoU rows per block) once piled up there, a gigabyte per evaluation.
+     * temporaries (once blocks of IoU rows) piled up there, a gigabyte per evaluation.
      */
     @Test
     void leavesNoArraysInTheCandidatesManager() {
-        int n = 2 * BatchedNms.BLOCK + 10;
+        int n = 522;
         Random random = new Random(5);
         float[] boxes = new float[n * 4];
         float[] scoreValues = new float[n];

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import io.hdkd.api.ImageMeta;
 import io.hdkd.api.InvalidInputException;
@@ -81,6 +82,11 @@ public final class BenchPredictCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--profile", paramLabel = "FILE", description = "Record libtorch's operator profile of the timed"
+            + " steps of the PyTorch-engine model into FILE (Chrome trace JSON; scripts/bench/profile_summary.py sums"
+            + " it per operator).")
+    Path profile;
+
     @Override
     public Integer call() {
         if (images < 1 || (size != null && size < 1) || (batchSize != null && batchSize < 1)) {
@@ -117,7 +123,7 @@ public final class BenchPredictCommand implements Callable<Integer> {
             out.println("batch " + batch);
             out.flush();
             manager.getEngine().setRandomSeed((int) seed);
-            timeDetector(out, detector, manager, side, batch, steps, null);
+            timeDetector(out, detector, manager, side, batch, steps, null, profile);
         }
         return ExitCodes.OK;
     }
@@ -159,7 +165,7 @@ public final class BenchPredictCommand implements Callable<Integer> {
                 out.flush();
                 try (NDManager runScope = manager.newSubManager()) {
                     DetectorBlock runModel = run.load(spec, runScope, plugins).detector();
-                    timeDetector(out, runModel, runScope, side, batch, steps, input);
+                    timeDetector(out, runModel, runScope, side, batch, steps, input, profile);
                 }
             }
             out.println("model onnx (ONNX Runtime)");
@@ -199,17 +205,26 @@ public final class BenchPredictCommand implements Callable<Integer> {
      * side copies it) where given.
      */
     private static void timeDetector(PrintWriter out, DetectorBlock detector, NDManager manager, int side, int batch,
-            int steps, float[] input) {
+            int steps, float[] input, Path profile) {
         ParameterStore ps = new ParameterStore(manager, false);
         List<ImageMeta> metas = metas(batch, side);
         Shape inputShape = new Shape(side, side);
-        step(detector, ps, manager, batch, side, metas, inputShape, input); // warm-up
+        // Seeded random images, made once outside the timed steps (as the PyTorch peer makes its images); given
+        // values are copied in at every step instead, as the ONNX side copies them.
+        NDArray random = input == null ? manager.randomNormal(new Shape(batch, 3, side, side)) : null;
+        step(detector, ps, manager, random, batch, side, metas, inputShape, input); // warm-up
         double[] millis = new double[steps];
         int detections = 0;
+        if (profile != null) {
+            JniUtils.startProfile(false, true, false);
+        }
         for (int s = 0; s < steps; s++) {
             long t0 = System.nanoTime();
-            detections += step(detector, ps, manager, batch, side, metas, inputShape, input);
+            detections += step(detector, ps, manager, random, batch, side, metas, inputShape, input);
             millis[s] = (System.nanoTime() - t0) / 1e6;
+        }
+        if (profile != null) {
+            JniUtils.stopProfile(profile.toAbsolutePath().toString());
         }
         out.println("detections " + detections);
         double median = BenchReport.median(millis);
@@ -225,11 +240,10 @@ public final class BenchPredictCommand implements Callable<Integer> {
         return metas;
     }
 
-    private static int step(DetectorBlock detector, ParameterStore ps, NDManager manager, int batch, int side,
-            List<ImageMeta> metas, Shape input, float[] values) {
+    private static int step(DetectorBlock detector, ParameterStore ps, NDManager manager, NDArray random, int batch,
+            int side, List<ImageMeta> metas, Shape input, float[] values) {
         try (NDManager step = manager.newSubManager()) {
-            Shape shape = new Shape(batch, 3, side, side);
-            NDArray x = values == null ? step.randomNormal(shape) : step.create(values, shape);
+            NDArray x = values == null ? random : step.create(values, new Shape(batch, 3, side, side));
             NDList raw = detector.forward(ps, new NDList(x), false);
             int n = 0;
             for (var perImage : detector.head().decode(raw, metas, input)) {
