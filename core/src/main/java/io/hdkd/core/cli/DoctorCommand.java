@@ -6,12 +6,15 @@ import ai.djl.util.Utils;
 import io.hdkd.core.engine.MachineKey;
 import io.hdkd.core.engine.OneDnnIsa;
 import io.hdkd.core.plugin.EngineStartup;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,6 +68,7 @@ public final class DoctorCommand implements Callable<Integer> {
                 : OneDnnIsa.current(System.getenv(), key, this::warnUnlessBinHdkdDid);
         rows.add(row("onednn isa", thisProcess()));
         rows.add(row("onednn decision", decision.isa() + " (" + IsaCheckCommand.describe(decision) + ")"));
+        rows.add(row("allocator", allocator(System.getenv(), Path.of("/proc/self/maps"))));
 
         EngineStartup.initialise();
         rows.add(row("default engine", Engine.getDefaultEngineName()));
@@ -122,6 +126,29 @@ public final class DoctorCommand implements Callable<Integer> {
             default -> "bin/hdkd, source '" + source + "'";
         };
         return OneDnnIsa.ENV + "=" + v + " in this process (" + why + ")";
+    }
+
+    /**
+     * The native allocator of this process, as loaded (a libjemalloc mapped into it, else the C library's malloc) with
+     * its settings, and who chose it: bin/hdkd exports HDKD_MALLOC_USED (docs/DJL.md, "The allocator").
+     */
+    static String allocator(Map<String, String> env, Path maps) {
+        String jemalloc = null;
+        try (var lines = Files.lines(maps)) {
+            jemalloc = lines.filter(l -> l.contains("libjemalloc")).map(l -> l.substring(Math.max(0, l.indexOf('/'))))
+                    .findFirst().orElse(null);
+        } catch (IOException | UncheckedIOException e) {
+            return "unknown (" + maps + " unreadable)";
+        }
+        String loaded = jemalloc != null
+                ? "jemalloc " + jemalloc + ", MALLOC_CONF=" + env.getOrDefault("MALLOC_CONF", "(unset: jemalloc's defaults)")
+                : "the C library's malloc, GLIBC_TUNABLES=" + env.getOrDefault("GLIBC_TUNABLES", "(unset: defaults)");
+        String used = env.get("HDKD_MALLOC_USED");
+        String asked = env.getOrDefault("HDKD_MALLOC", "auto");
+        String who = used == null ? "not started by bin/hdkd"
+                : "bin/hdkd chose " + used + " for HDKD_MALLOC=" + asked
+                        + (used.equals("jemalloc") && jemalloc == null ? "; NOT LOADED" : "");
+        return loaded + " (" + who + ")";
     }
 
     private static String devices(Engine engine) {
