@@ -243,7 +243,15 @@ public final class BenchPredictCommand implements Callable<Integer> {
     private static int step(DetectorBlock detector, ParameterStore ps, NDManager manager, NDArray random, int batch,
             int side, List<ImageMeta> metas, Shape input, float[] values) {
         try (NDManager step = manager.newSubManager()) {
-            NDArray x = values == null ? random : step.create(values, new Shape(batch, 3, side, side));
+            NDArray x;
+            if (values == null) {
+                // Lent to the step's manager: the forward's results join their first input's manager, so they go
+                // with the step, not with the benchmark (docs/DJL.md, Memory of a training step).
+                random.tempAttach(step);
+                x = random;
+            } else {
+                x = step.create(values, new Shape(batch, 3, side, side));
+            }
             NDList raw = detector.forward(ps, new NDList(x), false);
             int n = 0;
             for (var perImage : detector.head().decode(raw, metas, input)) {
