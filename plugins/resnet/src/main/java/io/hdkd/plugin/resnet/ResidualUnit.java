@@ -63,10 +63,13 @@ final class ResidualUnit extends AbstractBlock {
         NDArray identity = downsample == null
                 ? inputs.singletonOrThrow()
                 : downsample.forward(ps, inputs, training, params).singletonOrThrow();
-        // In place: the last BatchNorm's output is this unit's own fresh array, which nothing else reads (BatchNorm's
-        // backward needs its input, not its output), so the sum needs no new activation-sized array; torchvision's
-        // `out += identity` does the same. Out of place it cost a quarter of R50 inference's elementwise time.
-        return new NDList(Activation.relu(x.singletonOrThrow().addi(identity)));
+        // Without gradients, in place: the last BatchNorm's output is this unit's own fresh array, which nothing else
+        // reads, so the sum needs no new activation-sized array (torchvision's `out += identity`); out of place it cost
+        // a quarter of R50 inference's elementwise time. With gradients, out of place: DJL's BatchNorm returns a
+        // transposed view, and an in-place sum on a view makes autograd copy the gradient back (CopySlices).
+        NDArray y = x.singletonOrThrow();
+        NDArray sum = y.hasGradient() || identity.hasGradient() ? y.add(identity) : y.addi(identity);
+        return new NDList(Activation.relu(sum));
     }
 
     /** The unit in inference mode: each conv with its BatchNorm folded, the same ReLUs and sum. */
