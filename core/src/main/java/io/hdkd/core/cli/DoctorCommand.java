@@ -144,9 +144,9 @@ public final class DoctorCommand implements Callable<Integer> {
                 ? "jemalloc " + jemalloc + ", MALLOC_CONF=" + env.getOrDefault("MALLOC_CONF", "(unset: jemalloc's defaults)")
                 : "the C library's malloc, GLIBC_TUNABLES=" + env.getOrDefault("GLIBC_TUNABLES", "(unset: defaults)");
         String used = env.get("HDKD_MALLOC_USED");
-        String asked = env.getOrDefault("HDKD_MALLOC", "auto");
+        String asked = env.get("HDKD_MALLOC");
         String who = used == null ? "not started by bin/hdkd"
-                : "bin/hdkd chose " + used + " for HDKD_MALLOC=" + asked
+                : "bin/hdkd chose " + used + (asked == null ? ", HDKD_MALLOC unset" : " for HDKD_MALLOC=" + asked)
                         + (used.equals("jemalloc") && jemalloc == null ? "; NOT LOADED" : "");
         return loaded + " (" + who + ")";
     }

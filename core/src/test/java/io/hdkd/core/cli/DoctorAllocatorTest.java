@@ -26,11 +26,13 @@ class DoctorAllocatorTest {
 
     @Test
     void namesALoadedJemallocWithItsSettingsAndTheLauncherChoice() throws Exception {
-        String line = DoctorCommand.allocator(Map.of("HDKD_MALLOC_USED", "jemalloc",
-                "MALLOC_CONF", "dirty_decay_ms:-1,muzzy_decay_ms:-1"),
+        String line = DoctorCommand.allocator(Map.of("HDKD_MALLOC_USED", "jemalloc", "HDKD_MALLOC", "jemalloc",
+                "MALLOC_CONF", "narenas:1"),
                 maps("/usr/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"));
-        assertThat(line).isEqualTo("jemalloc /usr/lib/x86_64-linux-gnu/libjemalloc.so.2, MALLOC_CONF=dirty_decay_ms:-1,"
-                + "muzzy_decay_ms:-1 (bin/hdkd chose jemalloc for HDKD_MALLOC=auto)");
+        assertThat(line).isEqualTo("jemalloc /usr/lib/x86_64-linux-gnu/libjemalloc.so.2, MALLOC_CONF=narenas:1 (bin/hdkd"
+                + " chose jemalloc for HDKD_MALLOC=jemalloc)");
+        assertThat(DoctorCommand.allocator(Map.of("HDKD_MALLOC_USED", "jemalloc", "HDKD_MALLOC", "jemalloc"),
+                maps("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"))).contains("MALLOC_CONF=(unset: jemalloc's defaults)");
     }
 
     @Test
@@ -40,6 +42,8 @@ class DoctorAllocatorTest {
                 "GLIBC_TUNABLES", "glibc.malloc.arena_max=1"), maps))
                 .isEqualTo("the C library's malloc, GLIBC_TUNABLES=glibc.malloc.arena_max=1 (bin/hdkd chose glibc for"
                         + " HDKD_MALLOC=glibc)");
+        assertThat(DoctorCommand.allocator(Map.of("HDKD_MALLOC_USED", "glibc"), maps)).endsWith("(bin/hdkd chose glibc,"
+                + " HDKD_MALLOC unset)");
         assertThat(DoctorCommand.allocator(Map.of("HDKD_MALLOC_USED", "jemalloc"), maps)).endsWith("; NOT LOADED)");
         assertThat(DoctorCommand.allocator(Map.of(), maps))
                 .isEqualTo("the C library's malloc, GLIBC_TUNABLES=(unset: defaults) (not started by bin/hdkd)");
