@@ -14,10 +14,8 @@ def time_training_steps(forward, optimizer, warmup, steps, batch, profile=None):
     loss = None
     profiler = None
     for i in range(-warmup, steps):
-        if i == 0 and profile:
-            import torch.autograd.profiler
-            profiler = torch.autograd.profiler.profile()
-            profiler.__enter__()
+        if i == 0:
+            profiler = start_profile(profile)
         t0 = time.perf_counter()
         loss = forward()
         t1 = time.perf_counter()
@@ -31,15 +29,30 @@ def time_training_steps(forward, optimizer, warmup, steps, batch, profile=None):
             bwd.append((t2 - t1) * 1e3)
             upd.append((t3 - t2) * 1e3)
             tot.append((t3 - t0) * 1e3)
-    if profiler is not None:
-        profiler.__exit__(None, None, None)
-        profiler.export_chrome_trace(profile)
-        print(f"profile {profile}")
+    stop_profile(profiler, profile)
     print(f"last_loss {loss.item():.6f}")
     print(f"median_forward_ms {statistics.median(fwd):.2f}")
     print(f"median_backward_ms {statistics.median(bwd):.2f}")
     print(f"median_update_ms {statistics.median(upd):.2f}")
     report(statistics.median(tot), batch)
+
+
+def start_profile(profile):
+    """Starts libtorch's operator profiler when a file is given; returns it (None when not) for stop_profile."""
+    if not profile:
+        return None
+    import torch.autograd.profiler
+    profiler = torch.autograd.profiler.profile()
+    profiler.__enter__()
+    return profiler
+
+
+def stop_profile(profiler, profile):
+    """Stops the profiler from start_profile, if any, and writes its Chrome trace to the file."""
+    if profiler is not None:
+        profiler.__exit__(None, None, None)
+        profiler.export_chrome_trace(profile)
+        print(f"profile {profile}")
 
 
 def report(median_ms, batch):

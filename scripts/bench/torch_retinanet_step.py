@@ -19,7 +19,7 @@ import time
 import torch
 import torchvision
 
-from steptimer import report, time_training_steps
+from steptimer import report, start_profile, stop_profile, time_training_steps
 
 
 def two_boxes_per_image(batch, size, classes, rng):
@@ -91,19 +91,15 @@ def predict(net, a):
     times, detections, profiler = [], 0, None
     with torch.no_grad():
         for i in range(-a.warmup, a.steps):
-            if i == 0 and a.profile:
-                import torch.autograd.profiler as autograd_profiler
-                profiler = autograd_profiler.profile()
-                profiler.__enter__()
+            if i == 0:
+                profiler = start_profile(a.profile)
             t0 = time.perf_counter()
             out = net(images)
             t1 = time.perf_counter()
             if i >= 0:
                 times.append((t1 - t0) * 1e3)
                 detections += sum(len(o["boxes"]) for o in out)
-    if profiler is not None:
-        profiler.__exit__(None, None, None)
-        profiler.export_chrome_trace(a.profile)
+    stop_profile(profiler, a.profile)
     print(f"detections {detections}")
     report(statistics.median(times), a.batch)
 

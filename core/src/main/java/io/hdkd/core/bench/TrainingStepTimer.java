@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.jni.JniUtils;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -52,8 +51,8 @@ public final class TrainingStepTimer {
         double lastLoss = Double.NaN;
         long[] heldAfterForward = new long[2];
         for (int i = -warmup; i < steps; i++) {
-            if (i == 0 && profile != null) {
-                JniUtils.startProfile(false, true, false);
+            if (i == 0) {
+                OperatorProfile.start(profile);
             }
             try (NDManager step = manager.newSubManager()) {
                 long t0 = System.nanoTime();
@@ -82,9 +81,7 @@ public final class TrainingStepTimer {
                 throw new IllegalStateException("the first step's loss is " + lastLoss);
             }
         }
-        if (profile != null) {
-            JniUtils.stopProfile(profile.toAbsolutePath().toString());
-        }
+        OperatorProfile.stop(profile);
         out.println(String.format(Locale.ROOT, "last_loss %.6f", lastLoss));
         // On stderr: stdout ends with the closing lines every benchmark prints, which scripts read.
         System.err.println(String.format(Locale.ROOT, "hdkd: arrays open at the forward's end: %d, %.1f MB (parameters"

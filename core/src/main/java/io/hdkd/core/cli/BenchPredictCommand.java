@@ -5,11 +5,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import io.hdkd.api.ImageMeta;
 import io.hdkd.api.InvalidInputException;
 import io.hdkd.core.bench.BenchReport;
+import io.hdkd.core.bench.OperatorProfile;
 import io.hdkd.core.export.OnnxDetector;
 import io.hdkd.core.data.loader.LoaderConfig;
 import io.hdkd.core.model.DetectorBlock;
@@ -215,17 +215,13 @@ public final class BenchPredictCommand implements Callable<Integer> {
         step(detector, ps, manager, random, batch, side, metas, inputShape, input); // warm-up
         double[] millis = new double[steps];
         int detections = 0;
-        if (profile != null) {
-            JniUtils.startProfile(false, true, false);
-        }
+        OperatorProfile.start(profile);
         for (int s = 0; s < steps; s++) {
             long t0 = System.nanoTime();
             detections += step(detector, ps, manager, random, batch, side, metas, inputShape, input);
             millis[s] = (System.nanoTime() - t0) / 1e6;
         }
-        if (profile != null) {
-            JniUtils.stopProfile(profile.toAbsolutePath().toString());
-        }
+        OperatorProfile.stop(profile);
         out.println("detections " + detections);
         double median = BenchReport.median(millis);
         BenchReport.print(out, median, batch / (median / 1000));
