@@ -61,9 +61,11 @@ public final class DetectorBlock extends AbstractBlock {
         return neck != null ? neck.levels() : backbone.levels();
     }
 
+    /** The head's raw outputs; at inference ({@code training} false) on a channels-last copy of the images. */
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return forwardTaps(ps, inputs.singletonOrThrow(), training).headOutputs();
+        NDArray images = inputs.singletonOrThrow();
+        return forwardTaps(ps, training ? images : InferenceLayout.forInference(images), training).headOutputs();
     }
 
     /** Runs the whole detector and returns every level and head output by name. */
