@@ -11,7 +11,7 @@ public final class OperatorProfile {
 
     private OperatorProfile() {}
 
-    /** Starts recording operators (CPU, with input shapes) when {@code file} is given. */
+    /** Starts recording libtorch's CPU operators when {@code file} is given. */
     public static void start(Path file) {
         if (file != null) {
             JniUtils.startProfile(false, true, false);

@@ -10,7 +10,7 @@ import ai.djl.ndarray.types.Shape;
  * every input and output, and libtorch 2.x propagates a channels-last input through convolutions, BatchNorm, ReLU,
  * pooling and the additions of residual units, so converting the images once removes those reorders from the whole
  * network. Measured with {@code hdkd bench predict} at 512 px, batch 2 (docs/BENCHMARKS.md, session 9): RetinaNet
- * R50-FPN about 10 % faster, R18-FPN about 5 %, the quick models unchanged. Training keeps NCHW: there the backward
+ * R18-FPN about 10 % faster, R50-FPN about 5 %, the quick models unchanged. Training keeps NCHW: there the backward
  * convolutions measured no faster and the quick model slower (session 8). Values agree with the NCHW forward to
  * rounding (the convolutions sum in another order); DJL's operations and {@code toFloatArray} do not see strides.
  *
@@ -38,6 +38,7 @@ public final class InferenceLayout {
         if (s.dimension() != 4) {
             return images;
         }
-        return images.transpose(0, 2, 3, 1).flatten().reshape(s.get(0), s.get(2), s.get(3), s.get(1)).transpose(0, 3, 1, 2);
+        NDArray nhwc = images.transpose(0, 2, 3, 1).flatten().reshape(s.get(0), s.get(2), s.get(3), s.get(1));
+        return nhwc.transpose(0, 3, 1, 2);
     }
 }
